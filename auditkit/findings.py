@@ -1,0 +1,85 @@
+"""The audit finding (condition, criteria, effect, recommendation) and the assessment row.
+
+A finding is written so that a report can be made from it alone. Its ``key`` matches the same
+finding across runs for rectification tracking: a hash of the code, the region and what the
+finding is about (a column, a document, an indicator), never of the figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
+
+# 18-digit resident ID numbers (and 15-digit first-generation ones) wherever they appear in text.
+_ID_IN_TEXT = re.compile(r"(?<![0-9])\d{17}[0-9Xx](?![0-9Xx])|(?<![0-9])\d{15}(?![0-9])")
+
+
+def mask_id(person_id: str) -> str:
+    """'150102199001011234' -> '150102********1234': the address code and the last four stay."""
+    text = str(person_id).strip()
+    if len(text) <= 10:
+        return "*" * len(text)
+    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+def mask_ids_in(text: str) -> str:
+    """Mask every ID number inside a piece of text (messages, evidence cells)."""
+    return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
+
+
+@dataclass
+class Effect:
+    amount: Decimal = Decimal(0)  # money at stake, 元
+    persons: int = 0
+
+
+@dataclass
+class Evidence:
+    count: int = 0
+    rows: list[dict[str, Any]] = field(default_factory=list)  # a few samples; IDs masked on output
+    where: str = ""  # file, sheet, row, column the finding rests on
+
+
+@dataclass
+class Finding:
+    condition: str
+    recommendation: str
+    region: str | None = None
+    subject: str = ""  # what the finding is about, for the key: a column, a document, an indicator
+    effect: Effect = field(default_factory=Effect)
+    figures: dict[str, Any] = field(default_factory=dict)
+    evidence: Evidence = field(default_factory=Evidence)
+    severity: str | None = None  # None: the check's default
+    cause: str = ""
+    # filled by the runner from the check's registration
+    code: str = ""
+    title: str = ""
+    criteria: str = ""
+
+    @property
+    def key(self) -> str:
+        basis = "\x1f".join((self.code, self.region or "", self.subject))
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass
+class RegionAssessment:
+    """核定结果 of one region: what the reviewer concludes, the declared figures beside it."""
+
+    region: str
+    enrolled: int | None = None
+    entitled: Decimal | None = None
+    preallocated: Decimal | None = None
+    arrival_rate: Decimal | None = None
+    arrival_deduction: Decimal | None = None
+    over_report_deduction: Decimal | None = None
+    settlement: Decimal | None = None
+    next_preallocated: Decimal | None = None
+    declared: dict[str, Any] = field(default_factory=dict)
+    basis: dict[str, str] = field(default_factory=dict)  # figure -> "declared" where not recomputed

@@ -1,0 +1,102 @@
+"""Exact amounts: parsing what offices write, units, and the tolerance of a declared figure.
+
+Every amount is a ``Decimal`` in 元. A declared figure also carries its tolerance: half a unit of
+the precision it was written with, in 元 (RULES.md, "Comparing a declared figure"). 004's
+integer 万元 figures carry 5000 元 each; a figure written as ``1234.56`` 元 carries 0.005 元.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+UNIT_FACTORS = {"yuan": Decimal(1), "wan": Decimal(10000)}
+UNIT_NAMES = {"yuan": "元", "wan": "万元"}
+_UNIT_WORDS = {"元": "yuan", "万元": "wan"}
+
+FEN = Decimal("0.01")
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def unit_from_word(word: str) -> str | None:
+    """'万元' -> 'wan', '元' -> 'yuan', anything else -> None."""
+    return _UNIT_WORDS.get(word.strip())
+
+
+@dataclass(frozen=True)
+class Declared:
+    """A figure as declared: its value in 元 and its tolerance in 元."""
+
+    value: Decimal
+    tolerance: Decimal
+
+
+def normalise_number_text(text: str) -> str:
+    """Undo what word processors and forms do to numbers: full-width digits, thousands
+    separators, spaces, the typographic minus, accounting parentheses for negatives."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = text.replace(",", "").replace(" ", "").replace("\u2212", "-").replace("－", "-")
+    if text.startswith("(") and text.endswith(")"):
+        text = "-" + text[1:-1]
+    return text
+
+
+def parse_decimal(text: str) -> tuple[Decimal, int] | None:
+    """Parse a written number; return it with its number of decimals, or None if it is not one."""
+    text = normalise_number_text(text)
+    if not _NUMBER.match(text):
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation:
+        return None
+    places = len(text.split(".", 1)[1]) if "." in text else 0
+    return value, places
+
+
+def places_from_format(number_format: str | None) -> int | None:
+    """Decimals that an Excel number format shows ('0.00' -> 2, '#,##0' -> 0); None for General."""
+    if not number_format or number_format == "General":
+        return None
+    section = number_format.split(";", 1)[0]
+    section = re.sub(r'"[^"]*"|\[[^\]]*\]', "", section)
+    if "%" in section:
+        return None
+    match = re.search(r"[0#?](\.([0#?]+))?", section)
+    if not match:
+        return None
+    return len(match.group(2)) if match.group(2) else 0
+
+
+def half_unit(places: int, unit: str) -> Decimal:
+    """Half a unit of the last written decimal, in 元."""
+    return (Decimal(1).scaleb(-places) / 2) * UNIT_FACTORS[unit]
+
+
+def to_declared(value: Decimal, places: int, unit: str) -> Declared:
+    return Declared(value * UNIT_FACTORS[unit], half_unit(places, unit))
+
+
+def matches(declared: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
+    """A declared figure matches a computed one within its tolerance (inclusive)."""
+    return abs(declared - computed) <= tolerance
+
+
+def round_fen(value: Decimal) -> Decimal:
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+def wan(value: Decimal) -> str:
+    """An amount in 元 written as 万元 with two decimals, as reports do: '1,234.57万元'."""
+    return f"{(value / UNIT_FACTORS['wan']).quantize(FEN, rounding=ROUND_HALF_UP):,}万元"
+
+
+def yuan(value: Decimal) -> str:
+    return f"{round_fen(value):,}元"
+
+
+def parse_share(value: Decimal) -> Decimal:
+    """Shares written as 0.8, 80% or 80 all mean 0.8 (RULES.md: a number above 1 is a percentage)."""
+    return value / 100 if value > 1 else value

@@ -1,0 +1,126 @@
+"""The canonical JSON result and the terminal summary.
+
+JSON is deterministic: the same inputs give the same bytes (no wall-clock time, sorted
+findings, keys in a fixed order). Money is in 元 rounded to the fen; counts are integers; rates
+are unrounded fractions. ID numbers are masked unless ``reveal_ids``.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from auditkit import __version__
+from auditkit.findings import SEVERITY_NAMES, Finding, mask_ids_in
+from auditkit.money import round_fen, wan
+from auditkit.runner import Result
+
+RATE_FIELDS = {"arrival_rate", "rate"}
+
+
+def _number(value: Any, name: str = "") -> Any:
+    if isinstance(value, Decimal):
+        if name in RATE_FIELDS or name.endswith("_rate") or name.endswith("share"):
+            return float(value)
+        return float(round_fen(value))
+    return value
+
+
+def _clean(value: Any, name: str, reveal: bool) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v, k, reveal) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v, name, reveal) for v in value]
+    if isinstance(value, str):
+        return value if reveal else mask_ids_in(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return _number(value, name)
+
+
+def finding_json(f: Finding, reveal: bool = False) -> dict[str, Any]:
+    data = {
+        "code": f.code,
+        "severity": f.severity,
+        "region": f.region,
+        "title": f.title,
+        "condition": f.condition,
+        "criteria": f.criteria,
+        "effect": {"amount": f.effect.amount, "persons": f.effect.persons},
+        "recommendation": f.recommendation,
+        "key": f.key,
+        "figures": f.figures,
+        "subject": f.subject,
+        "cause": f.cause,
+        "evidence": {"count": f.evidence.count, "where": f.evidence.where, "rows": f.evidence.rows},
+    }
+    return _clean(data, "", reveal)
+
+
+def result_json(result: Result, reveal: bool = False) -> dict[str, Any]:
+    sub = result.submission
+    rules = result.rulebook
+    assessment = []
+    for row in result.assessment:
+        item = {
+            "region": row.region,
+            "enrolled": row.enrolled,
+            "entitled": row.entitled,
+            "preallocated": row.preallocated,
+            "arrival_rate": row.arrival_rate,
+            "arrival_deduction": row.arrival_deduction,
+            "over_report_deduction": row.over_report_deduction,
+            "settlement": row.settlement,
+            "next_preallocated": row.next_preallocated,
+            "declared": row.declared,
+            "basis": row.basis,
+        }
+        assessment.append(_clean(item, "", reveal))
+    return {
+        "auditkit": __version__,
+        "package": {
+            "program": sub.manifest.program,
+            "jurisdiction": sub.manifest.jurisdiction,
+            "year": sub.manifest.year,
+            "funding_level": sub.manifest.funding_level,
+            "submitter": sub.manifest.submitter,
+            "example": sub.manifest.example,
+            "inputs": [{"table": i.table, "path": i.path, "sha256": i.sha256} for i in sub.inputs],
+        },
+        "rulebook": {"id": rules.id, "version": rules.version} if rules else None,
+        "findings": [finding_json(f, reveal) for f in result.findings],
+        "assessment": assessment,
+        "skipped": [{"code": s.code, "reason": s.reason} for s in result.skipped],
+        "summary": {"errors": result.count("error"), "warnings": result.count("warning"),
+                    "info": result.count("info")},
+    }
+
+
+def dumps(result: Result, reveal: bool = False) -> str:
+    return json.dumps(result_json(result, reveal), ensure_ascii=False, indent=2) + "\n"
+
+
+SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def print_summary(result: Result, console, reveal: bool = False) -> None:
+    """A short summary for the terminal: each finding in a line or two, then the counts."""
+    sub = result.submission
+    title = f"{sub.manifest.submitter or sub.manifest.jurisdiction} {sub.year}年度 审核结果"
+    if sub.manifest.example:
+        title += "（示例数据）"
+    console.print(f"[bold]{title}[/bold]")
+    for f in result.findings:
+        condition = f.condition if reveal else mask_ids_in(f.condition)
+        amount = f"（涉及{wan(f.effect.amount)}）" if f.effect.amount else ""
+        persons = f"（涉及{f.effect.persons:,}人）" if f.effect.persons else ""
+        console.print(f"[{SEVERITY_STYLES[f.severity]}]{f.code} {SEVERITY_NAMES[f.severity]}[/] "
+                      f"[bold]{f.region or '全表'}[/bold] {f.title}：{condition}{amount}{persons}")
+    if not result.findings:
+        console.print("未发现问题。")
+    if result.skipped:
+        console.print(f"[dim]未运行的检查 {len(result.skipped)} 项：" +
+                      "；".join(f"{s.code}（{s.reason}）" for s in result.skipped) + "[/dim]")
+    console.print(f"错误 {result.count('error')} 项，警告 {result.count('warning')} 项，"
+                  f"提示 {result.count('info')} 项。")

@@ -1,0 +1,467 @@
+"""Loading a submission package: the manifest, then each table, typed and in 元.
+
+A package is a folder with ``submission.toml`` or one ``.xlsx`` whose ``submission`` sheet holds
+the manifest (DESIGN.md, "The submission package"). Nothing is checked from a package that does
+not load: every problem here is a ``PackageError`` naming file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from auditkit.errors import PackageError, column_letter
+from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
+from auditkit.money import UNIT_NAMES, parse_decimal, parse_share, to_declared, unit_from_word
+from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec, unit_in_header
+
+PROGRAMS = ("resident-subsidy", "medical-assistance", "pooling", "contributions")
+FUNDING_LEVELS = ("central", "regional")
+TOTAL_NAMES = ("合计", "总计")
+MANIFEST = "submission.toml"
+HEADER_SEARCH_ROWS = 30
+_UNIT_LINE = re.compile(r"^单位[:：]\s*(万元|元)")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    program: str
+    jurisdiction: str
+    year: int
+    funding_level: str = "central"
+    submitter: str = ""
+    reviewer: str = ""
+    amount_unit: str = "yuan"
+    example: bool = False
+    tables: dict[str, str] = field(default_factory=dict)
+    units: dict[str, str] = field(default_factory=dict)
+    funds: dict[str, Decimal] = field(default_factory=dict)
+    dates: dict[str, dt.date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Input:
+    table: str
+    path: str
+    sha256: str
+
+
+@dataclass
+class Table:
+    """One loaded table: canonical columns, amounts in 元, and where each row came from.
+
+    ``frame`` holds the canonical columns plus ``_row`` (the sheet or file row number) and, for
+    each amount column, ``_tol_<column>``: the declared figure's tolerance in 元. ``total`` is
+    the 合计/总计 row in the same shape, or None.
+    """
+
+    name: str
+    file: str
+    sheet: str | None
+    unit: str
+    frame: pl.DataFrame
+    total: dict[str, Any] | None
+    headers: dict[str, str]  # canonical column -> header as written, with its letter
+
+    def has(self, column: str) -> bool:
+        return column in self.frame.columns
+
+    def rows(self) -> list[dict[str, Any]]:
+        return self.frame.to_dicts()
+
+    def where(self, row: int | None = None, column: str | None = None) -> str:
+        """'settlement.csv 第5行 “应补助资金”列' for findings' conditions and evidence."""
+        parts = [self.file + (f"#{self.sheet}" if self.sheet else "")]
+        if row is not None:
+            parts.append(f"第{row}行")
+        if column:
+            parts.append(f"“{self.headers.get(column, column)}”列")
+        return " ".join(parts)
+
+
+@dataclass
+class Submission:
+    """A loaded package. Checks read it and never change it; ``cached`` memoises derived
+    values (the assessment, a roster's cascade) that several checks share."""
+
+    root: Path
+    manifest: Manifest
+    tables: dict[str, Table]
+    inputs: list[Input]
+    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables, scanned lazily
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def year(self) -> int:
+        return self.manifest.year
+
+    def has(self, table: str, *columns: str) -> bool:
+        if table in self.large:
+            return True
+        found = self.tables.get(table)
+        return found is not None and all(found.has(c) for c in columns)
+
+    def table(self, name: str) -> Table:
+        return self.tables[name]
+
+    def cached(self, key: str, compute):
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+
+# --- the manifest -------------------------------------------------------------------------
+
+
+def _manifest_from_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise PackageError("清单文件应为 UTF-8 编码", file=path.name) from None
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise PackageError(f"清单文件不符合 TOML 语法（{exc.msg if hasattr(exc, 'msg') else exc}）",
+                           file=path.name, row=line) from None
+
+
+def _manifest_from_sheet(grid: Grid) -> dict:
+    """A workbook's ``submission`` sheet: key in column A, value in column B, keys dotted."""
+    data: dict = {}
+    for number, row in enumerate(grid.rows, start=1):
+        if not row or not row[0].text or row[0].text.startswith("#"):
+            continue
+        key = row[0].text.strip()
+        if key in ("key", "键", "项目"):
+            continue
+        cell = row[1] if len(row) > 1 else Cell("")
+        value: Any = cell.value if cell.value is not None else cell.text
+        if isinstance(value, dt.datetime):
+            value = value.date()
+        parts = key.split(".")
+        if len(parts) != 2:
+            raise PackageError(f"清单键“{key}”应写作“分组.名称”，如 submission.year", file=grid.file,
+                               sheet=grid.sheet, row=number, column="A")
+        data.setdefault(parts[0], {})[parts[1]] = value
+    return data
+
+
+def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
+    def fail(message: str, key: str | None = None) -> PackageError:
+        return PackageError(message, file=file, sheet=sheet, column=key)
+
+    sub = data.get("submission")
+    if not isinstance(sub, dict):
+        raise fail("清单缺少 [submission] 部分（应写明 program、jurisdiction、year）")
+    for key in ("program", "jurisdiction", "year"):
+        if key not in sub or sub[key] in ("", None):
+            raise fail(f"清单缺少必填项 submission.{key}", f"submission.{key}")
+    program = str(sub["program"]).strip()
+    if program not in PROGRAMS:
+        raise fail(f"未知的项目类型“{program}”，应为 {'、'.join(PROGRAMS)} 之一", "submission.program")
+    year = sub["year"]
+    if isinstance(year, float) and year.is_integer():
+        year = int(year)
+    if isinstance(year, str) and year.strip().isdigit():
+        year = int(year.strip())
+    if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
+        raise fail(f"运行年度应为四位整数年份，实为“{year}”", "submission.year")
+    level = str(sub.get("funding_level", "central")).strip()
+    if level not in FUNDING_LEVELS:
+        raise fail(f"资金层级应为 central 或 regional，实为“{level}”", "submission.funding_level")
+    unit = _unit_key(sub.get("amount_unit", "yuan"))
+    if unit is None:
+        raise fail(f"金额单位应为 yuan（元）或 wan（万元），实为“{sub.get('amount_unit')}”", "submission.amount_unit")
+    tables = data.get("tables", {})
+    if not isinstance(tables, dict) or not tables:
+        raise fail("清单缺少 [tables] 部分，应至少列出一张表")
+    for name in tables:
+        if name not in TABLES:
+            raise fail(f"未知的表名“{name}”，可用的表：{'、'.join(TABLES)}", f"tables.{name}")
+    units = {}
+    for name, value in data.get("units", {}).items():
+        units[name] = _unit_key(value)
+        if units[name] is None:
+            raise fail(f"表“{name}”的金额单位应为 yuan 或 wan，实为“{value}”", f"units.{name}")
+    funds = {}
+    for name, value in data.get("funds", {}).items():
+        parsed = parse_decimal(str(value))
+        if parsed is None:
+            raise fail(f"资金总额 funds.{name} 应为数字，实为“{value}”", f"funds.{name}")
+        funds[name] = to_declared(parsed[0], parsed[1], unit).value
+    dates = {}
+    for name, value in data.get("dates", {}).items():
+        dates[name] = _as_date(value, lambda: fail(f"日期 dates.{name} 应写作 YYYY-MM-DD，实为“{value}”", f"dates.{name}"))
+    return Manifest(
+        program=program,
+        jurisdiction=str(sub["jurisdiction"]).strip(),
+        year=year,
+        funding_level=level,
+        submitter=str(sub.get("submitter", "")).strip(),
+        reviewer=str(sub.get("reviewer", "")).strip(),
+        amount_unit=unit,
+        example=bool(sub.get("example", False)),
+        tables={k: str(v) for k, v in tables.items()},
+        units=units,
+        funds=funds,
+        dates=dates,
+    )
+
+
+def _unit_key(value: Any) -> str | None:
+    text = str(value).strip()
+    return text if text in ("yuan", "wan") else unit_from_word(text)
+
+
+def _as_date(value: Any, error) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if not match:
+        raise error()
+    try:
+        return dt.date(*map(int, match.groups()))
+    except ValueError:
+        raise error() from None
+
+
+# --- tables -------------------------------------------------------------------------------
+
+
+def _find_header(grid: Grid, spec: TableSpec) -> tuple[int, str | None]:
+    """The index of the header row, and the unit a '单位：万元' line above it gives."""
+    unit = None
+    required = [c.name for c in spec.columns if c.required]
+    for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
+        texts = [c.text for c in row if c.text]
+        for text in texts:
+            match = _UNIT_LINE.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
+            if match:
+                unit = unit_from_word(match.group(1))
+        named = {spec.match(t) for t in texts} - {None}
+        if named and all(r in named for r in required) and len(named) >= min(2, len(spec.columns)):
+            return index, unit
+    expected = "、".join(spec.column(r).label for r in required)
+    raise PackageError(f"未找到表头行：前{HEADER_SEARCH_ROWS}行中没有一行含有必需的列（{expected}）",
+                       file=grid.file, sheet=grid.sheet)
+
+
+def _is_total(text: str) -> bool:
+    return re.sub(r"\s+", "", text) in TOTAL_NAMES
+
+
+def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
+    spec = TABLES[name]
+    header_index, sheet_unit = _find_header(grid, spec)
+    header = grid.rows[header_index]
+    manifest_unit = manifest.units.get(name)
+    if sheet_unit and manifest_unit and sheet_unit != manifest_unit:
+        raise PackageError(
+            f"表内单位行为“{UNIT_NAMES[sheet_unit]}”，而清单 [units] 为“{UNIT_NAMES[manifest_unit]}”，二者矛盾；"
+            "请更正其中之一", file=grid.file, sheet=grid.sheet, row=header_index)
+    table_unit = sheet_unit or manifest_unit or manifest.amount_unit
+
+    columns: dict[str, int] = {}
+    headers: dict[str, str] = {}
+    column_units: dict[str, str] = {}
+    for position, cell in enumerate(header):
+        canonical = spec.match(cell.text) if cell.text else None
+        if canonical is None:
+            continue  # 序号 and columns auditkit does not use
+        if canonical in columns:
+            raise PackageError(f"列“{cell.text}”与“{headers[canonical]}”指同一项（{canonical}），请删去其一",
+                               file=grid.file, sheet=grid.sheet, row=header_index + 1,
+                               column=f"{column_letter(position + 1)}列 {cell.text}")
+        columns[canonical] = position
+        headers[canonical] = f"{cell.text}（{column_letter(position + 1)}列）"
+        if (own := unit_in_header(cell.text)) is not None:
+            column_units[canonical] = own
+    for column in spec.columns:
+        if column.required and column.name not in columns:
+            raise PackageError(f"缺少必需的列“{column.label}”", file=grid.file, sheet=grid.sheet,
+                               row=header_index + 1)
+
+    data: dict[str, list] = {c: [] for c in columns}
+    tolerances: dict[str, list] = {c: [] for c in columns if spec.column(c).kind == "amount"}
+    row_numbers: list[int] = []
+    total: dict[str, Any] | None = None
+    for index in range(header_index + 1, len(grid.rows)):
+        row = grid.rows[index]
+        cells = {c: (row[p] if p < len(row) else Cell("")) for c, p in columns.items()}
+        if all(not cell.text for cell in cells.values()):
+            continue
+        record: dict[str, Any] = {}
+        tol: dict[str, Any] = {}
+        for column, cell in cells.items():
+            kind = spec.column(column).kind
+            unit = column_units.get(column, table_unit)
+            where = dict(file=grid.file, sheet=grid.sheet, row=index + 1,
+                         column=headers[column])
+            record[column], tol[column] = _convert(cell, kind, unit, where)
+        region = record.get(spec.key) if spec.key else None
+        if spec.has_total and isinstance(region, str) and _is_total(region):
+            total = {**record, "_row": index + 1, **{f"_tol_{c}": tol[c] for c in tolerances}}
+            continue
+        for column in columns:
+            data[column].append(record[column])
+        for column in tolerances:
+            tolerances[column].append(tol[column])
+        row_numbers.append(index + 1)
+
+    if not row_numbers:
+        raise PackageError("表中没有数据行", file=grid.file, sheet=grid.sheet)
+    schema = {c: KIND_DTYPES[spec.column(c).kind] for c in columns}
+    frame = pl.DataFrame(
+        {**data, "_row": row_numbers, **{f"_tol_{c}": v for c, v in tolerances.items()}},
+        schema={**schema, "_row": pl.Int64, **{f"_tol_{c}": DECIMAL for c in tolerances}},
+        strict=False,
+    )
+    _validate(spec, frame, grid, headers)
+    return Table(name, grid.file, grid.sheet, table_unit, frame, total, headers)
+
+
+def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
+    """A cell's typed value and, for an amount, its tolerance in 元."""
+    text = cell.text
+    if not text or text in ("-", "—", "／", "/"):
+        return None, None
+    if kind == "text":
+        return text, None
+    if kind == "date":
+        return _as_date(cell.value if cell.value is not None else text,
+                        lambda: PackageError(f"应为日期（如 2023-06-30），实为“{text}”", **where)), None
+    if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
+        value = Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value)
+        places = cell.places
+        if places is None:
+            places = max(0, -value.normalize().as_tuple().exponent)
+        else:
+            value = value.quantize(Decimal(1).scaleb(-places))  # the figure as the cell shows it
+    elif isinstance(cell.value, Decimal):
+        value, places = cell.value, cell.places or 0
+    else:
+        stripped = text.rstrip("%％") if kind == "share" else text
+        parsed = parse_decimal(stripped)
+        if parsed is None:
+            raise PackageError(f"应为{KIND_NAMES[kind]}，实为“{text}”", **where)
+        value, places = parsed
+        if kind == "share" and stripped != text:
+            value = value / 100
+    if kind == "count":
+        if value != value.to_integral_value():
+            raise PackageError(f"人数应为整数，实为“{text}”", **where)
+        return int(value), None
+    if kind == "share":
+        return parse_share(value), None
+    declared = to_declared(value, places, unit)
+    return declared.value, declared.tolerance
+
+
+def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[str, str]) -> None:
+    import pandera.errors
+
+    schema = spec.pandera([c for c in frame.columns if not c.startswith("_")])
+    try:
+        schema.validate(frame, lazy=True)
+    except pandera.errors.SchemaErrors as exc:
+        first = exc.failure_cases.sort("index", nulls_last=True).row(0, named=True)
+        column = first["column"]
+        row = frame["_row"][first["index"]] if first["index"] is not None else None
+        check = str(first["check"])
+        if check == "not_nullable":
+            message = "此处不得为空"
+        elif check.startswith("greater_than_or_equal_to"):
+            message = f"人数不得为负数，实为“{first['failure_case']}”"
+        elif "unique" in check or "duplicated" in check:
+            message = f"同一地区“{first['failure_case']}”出现多行，每个地区应只有一行"
+        else:
+            message = f"不符合表结构要求（{check}）"
+        raise PackageError(message, file=grid.file, sheet=grid.sheet, row=row,
+                           column=headers.get(column, column)) from None
+
+
+# --- the package --------------------------------------------------------------------------
+
+
+def _inside(root: Path, relative: str, file: str) -> Path:
+    path = (root / relative).resolve()
+    if not path.is_relative_to(root.resolve()):
+        raise PackageError(f"表文件路径“{relative}”指向数据包之外，出于安全不予读取", file=file)
+    return path
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_package(path: str | Path) -> Submission:
+    """Load a package folder or workbook; raise PackageError for anything that does not fit."""
+    path = Path(path)
+    if not path.exists():
+        raise PackageError(f"数据包“{path}”不存在")
+    workbooks: dict[Path, Any] = {}
+    if path.is_dir():
+        root = path
+        manifest_path = root / MANIFEST
+        if not manifest_path.is_file():
+            raise PackageError(f"数据包目录中缺少清单文件 {MANIFEST}", file=str(path))
+        manifest = _parse_manifest(_manifest_from_toml(manifest_path), MANIFEST, None)
+        manifest_input = Input("manifest", MANIFEST, _sha256(manifest_path))
+    elif path.suffix.lower() == ".xlsx":
+        root = path.parent
+        workbooks[path.resolve()] = open_workbook(path, path.name)
+        if "submission" not in workbooks[path.resolve()].sheetnames:
+            raise PackageError("工作簿中缺少名为“submission”的清单工作表", file=path.name)
+        grid = read_sheet(workbooks[path.resolve()], "submission", path.name)
+        manifest = _parse_manifest(_manifest_from_sheet(grid), path.name, "submission")
+        manifest_input = Input("manifest", path.name, _sha256(path))
+    else:
+        raise PackageError("数据包应为含 submission.toml 的目录，或含“submission”工作表的 .xlsx 工作簿",
+                           file=str(path))
+
+    tables: dict[str, Table] = {}
+    large: dict[str, Path] = {}
+    inputs = [manifest_input]
+    for name, reference in sorted(manifest.tables.items()):
+        relative, _, sheet = reference.partition("#")
+        if path.is_file() and not relative:
+            file_path = path
+        else:
+            file_path = _inside(root, relative, MANIFEST if path.is_dir() else path.name)
+        shown = relative or path.name
+        if not file_path.is_file():
+            raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
+        if file_path != path:
+            inputs.append(Input(name, shown, _sha256(file_path)))
+        if TABLES[name].large:
+            large[name] = file_path  # scanned by the enrollment engine, never loaded here
+            continue
+        suffix = file_path.suffix.lower()
+        if suffix == ".csv":
+            grid = read_csv(file_path, shown)
+        elif suffix == ".xlsx":
+            key = file_path.resolve()
+            if key not in workbooks:
+                workbooks[key] = open_workbook(file_path, shown)
+            grid = read_sheet(workbooks[key], sheet or None, shown)
+        elif suffix == ".parquet":
+            grid = read_parquet(file_path, shown)
+        else:
+            raise PackageError(f"不支持的文件类型“{suffix}”，应为 .csv、.xlsx 或 .parquet", file=shown)
+        tables[name] = load_table(name, grid, manifest)
+    return Submission(path, manifest, tables, inputs, large)

@@ -1,0 +1,89 @@
+"""Running the selected checks over a submission: skip what cannot run, and say why."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from auditkit.findings import Finding, RegionAssessment
+from auditkit.package import Submission
+from auditkit.registry import CheckSpec
+from auditkit.rulebook import Rulebook
+
+@dataclass
+class Skipped:
+    code: str
+    reason: str
+
+
+@dataclass
+class Result:
+    submission: Submission
+    rulebook: Rulebook | None
+    findings: list[Finding] = field(default_factory=list)
+    assessment: list[RegionAssessment] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def _param_year(expression: str, year: int) -> tuple[str, int | None]:
+    """'standard@Y+1' -> ('standard', year + 1); 'central_share' -> ('central_share', None)."""
+    name, _, when = expression.partition("@")
+    if not when:
+        return name, None
+    match = re.fullmatch(r"Y([+-]\d+)?", when)
+    if not match:
+        raise ValueError(f"bad parameter year in {expression!r}")
+    return name, year + int(match.group(1) or 0)
+
+
+def _missing(sub: Submission, need: str) -> str | None:
+    table, _, column = need.partition(".")
+    if table not in sub.tables and table not in sub.large:
+        return f"数据包中没有 {table} 表"
+    if column and not sub.has(table, column):
+        return f"{table} 表中没有 {column} 列"
+    return None
+
+
+def why_not(spec: CheckSpec, sub: Submission, rules: Rulebook | None) -> str | None:
+    """The reason a check cannot run on this package, in Chinese, or None if it can."""
+    if sub.manifest.program not in spec.programs:
+        return f"不适用于项目类型 {sub.manifest.program}"
+    for need in spec.needs:
+        # "settlement.over_reported|roster": any one of the alternatives will do
+        reasons = [_missing(sub, alternative) for alternative in need.split("|")]
+        if all(reasons):
+            return "；或".join(reasons)
+    for expression in spec.params:
+        name, year = _param_year(expression, sub.year)
+        if rules is None:
+            return f"管辖区“{sub.manifest.jurisdiction}”没有规则库，缺少参数 {name}"
+        if not rules.has(name, year):
+            label = f"{name}（{year}年）" if year is not None else name
+            return f"规则库“{rules.id}”未设参数 {label}"
+    return None
+
+
+def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Result:
+    result = Result(sub, rules)
+    for spec in specs:
+        reason = why_not(spec, sub, rules)
+        if reason is not None:
+            result.skipped.append(Skipped(spec.code, reason))
+            continue
+        for finding in spec.function(sub, rules) or ():
+            finding.code = spec.code
+            finding.title = finding.title or spec.title
+            finding.criteria = finding.criteria or spec.criteria
+            finding.severity = finding.severity or spec.severity
+            result.findings.append(finding)
+    if sub.manifest.program == "resident-subsidy" and "settlement" in sub.tables:
+        from auditkit.settlement import assess
+
+        result.assessment = assess(sub, rules).rows
+    result.findings.sort(key=lambda f: (f.code, f.region or "", f.subject, f.key))
+    return result
+

@@ -1,0 +1,381 @@
+"""Resident-subsidy settlement checks (内财社〔2025〕357号 第十条; 塔地财社〔2021〕87号 附件1).
+
+ST001–ST006 check the settlement table's arithmetic, standard, sign, totals, region names and
+next year's pre-allocation; AR001/AR002 the local arrival rate and its deduction; FE001 the
+over-report deduction. The recomputed figures come from ``auditkit.settlement.assess``, which is
+also what the report prints as 核定结果; each check compares one of them with the declaration.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditkit import Effect, Evidence, Finding, check
+from auditkit.gbt2260 import had_name
+from auditkit.money import matches, wan, yuan
+from auditkit.schemas import TABLES
+from auditkit.settlement import assess, region_name
+
+CLAWBACK_WORD = "扣回"
+DOCUMENT_NUMBER = re.compile(r"〔\d{4}〕\d+号")
+ZERO = Decimal(0)
+
+
+def _tol(row: dict, column: str) -> Decimal:
+    return row.get(f"_tol_{column}") or ZERO
+
+
+def _mismatch(region: str | None, subject: str, what: str, declared: Decimal, expected: Decimal,
+              where: str, recommendation: str, basis: str = "") -> Finding:
+    difference = declared - expected
+    return Finding(
+        region=region,
+        subject=subject,
+        condition=(f"{region or ''}申报{what}{yuan(declared)}，按规定应为{yuan(expected)}，"
+                   f"{'多' if difference > 0 else '少'}{wan(abs(difference))}。{basis}"),
+        recommendation=recommendation,
+        effect=Effect(amount=abs(difference)),
+        figures={"declared": declared, "expected": expected, "difference": difference},
+        evidence=Evidence(count=1, where=where),
+    )
+
+
+@check("ST001", "结算补助资金计算错误", cites="内财社〔2025〕357号 第十条", needs=["settlement"])
+def settlement_arithmetic(sub, rules) -> Iterator[Finding]:
+    """此次结算补助资金应等于应补助资金减去已预拨资金、因地方财政补助资金不到位扣减的资金和因多报、虚报参保人数扣减的资金。
+
+    Arithmetic of the declared figures alone, so it needs no rulebook. The tolerance is the sum
+    of the half-units of every term (RULES.md): 004's 721 − 731 = −10 万元 is consistent even
+    though each figure was rounded to the 万元.
+    """
+    table = sub.table("settlement")
+    for row in table.rows():  # the total row is ST004's: its slips follow from the rows
+        if row.get("entitled") is None or row.get("settlement") is None:
+            continue
+        terms = ("entitled", "preallocated", "arrival_deduction", "over_report_deduction")
+        expected = row["entitled"] - sum((row.get(t) or ZERO for t in terms[1:]), ZERO)
+        tolerance = sum((_tol(row, t) for t in (*terms, "settlement")), ZERO)
+        if matches(row["settlement"], expected, tolerance):
+            continue
+        region = region_name(row["region"], rules)
+        yield _mismatch(
+            region, "settlement", "此次结算补助资金", row["settlement"], expected,
+            table.where(row["_row"], "settlement"),
+            "按第十条公式重新计算结算补助资金，更正结算分配表后重新报送。",
+            basis=f"应补助资金{yuan(row['entitled'])}减去已预拨及各项扣减资金。")
+
+
+@check("ST002", "应补助资金与补助标准不符", cites="内财社〔2025〕357号 第十条",
+       needs=["settlement.enrolled"], params=["standard@Y", "central_share"])
+def entitled_amount(sub, rules) -> Iterator[Finding]:
+    """应补助资金应按经审核认定的6月底参保人数、当年国家公布的政府补助标准和规定的分担比例计算。
+
+    The standard is the rulebook's for the year being settled, never the declared one: a table
+    that declares last year's standard gets a finding of its own that says so. For a central
+    settlement the share is the rulebook's central share c; a declared share column is compared
+    with it.
+    """
+    table = sub.table("settlement")
+    year = sub.year
+    standard = rules.get("standard", year)
+    previous = rules.get("standard", year - 1).decimal if rules.has("standard", year - 1) else None
+    for figures in assess(sub, rules).regions:
+        row = figures.row
+        where = table.where(row["_row"])
+        declared_standard = row.get("standard")
+        stale = ""
+        if declared_standard is not None and not matches(declared_standard, standard.decimal, _tol(row, "standard")):
+            stale = (f"申报按人均补助标准{declared_standard.normalize():f}元计算"
+                     f"{'（系沿用上年标准）' if declared_standard == previous else ''}，"
+                     f"而{year}年国家公布的政府补助标准为{standard.value}元；")
+        declared_share = row.get("share")
+        if (sub.manifest.funding_level == "central" and declared_share is not None
+                and figures.share is not None and declared_share != figures.share):
+            stale += (f"申报按分担比例{declared_share * 100:.0f}%计算，"
+                      f"而中央财政补助比例为{figures.share * 100:.0f}%；")
+        if row.get("entitled") is None or figures.entitled is None:
+            continue
+        if not matches(row["entitled"], figures.entitled, _tol(row, "entitled")):
+            yield _mismatch(
+                figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
+                table.where(row["_row"], "entitled"),
+                f"按经审核认定的参保人数、{year}年国家公布的政府补助标准（{standard.cite()}）和规定的分担比例重新计算应补助资金。",
+                basis=(f"{stale}应为{figures.enrolled:,}人×{standard.value}元×{figures.share * 100:.0f}%。"))
+        elif stale:
+            yield Finding(
+                region=figures.region, subject="standard", severity="warning",
+                condition=f"{figures.region}{stale}应补助资金金额虽相符，但所列标准或比例有误。",
+                recommendation="更正结算分配表所列的补助标准或分担比例。",
+                evidence=Evidence(count=1, where=where))
+
+
+@check("ST003", "结算资金为负数未标明扣回", cites="内财社〔2025〕357号 第十条；塔地财社〔2021〕87号 二",
+       needs=["settlement"])
+def clawback_marked(sub, rules) -> Iterator[Finding]:
+    """结算补助资金为负数的，应标明从已下达资金中扣回并注明文件文号；为正数的不得标为扣回。
+
+    The mark is read from the 备注 column: a negative settlement needs the word 扣回 and a document
+    number such as 塔地财社〔2021〕8号; a table without a 备注 column marks nothing.
+    """
+    table = sub.table("settlement")
+    for row in table.rows():
+        amount = row.get("settlement")
+        if amount is None:
+            continue
+        note = row.get("note") or ""
+        region = region_name(row["region"], rules)
+        where = table.where(row["_row"], "note" if table.has("note") else "settlement")
+        if amount < 0 and CLAWBACK_WORD not in note:
+            yield Finding(
+                region=region, subject="clawback-unmarked",
+                condition=f"{region}此次结算补助资金为{yuan(amount)}（负数），备注未标明扣回。",
+                recommendation="标明从已下达的补助资金中扣回，注明扣回所依据的文件文号，并及时扣回。",
+                effect=Effect(amount=-amount), figures={"declared": amount},
+                evidence=Evidence(count=1, where=where))
+        elif amount < 0 and not DOCUMENT_NUMBER.search(note):
+            yield Finding(
+                region=region, subject="clawback-document", severity="warning",
+                condition=f"{region}结算补助资金{yuan(amount)}标明扣回，但未注明从哪一文件下达的资金中扣回（备注：“{note}”）。",
+                recommendation="在备注中注明扣回资金所在的文件文号。",
+                effect=Effect(amount=-amount), figures={"declared": amount},
+                evidence=Evidence(count=1, where=where))
+        elif amount > 0 and CLAWBACK_WORD in note:
+            yield Finding(
+                region=region, subject="clawback-positive", severity="warning",
+                condition=f"{region}此次结算补助资金为{yuan(amount)}（正数），备注却标为扣回（“{note}”）。",
+                recommendation="核实结算方向：正数应予拨付，不应标为扣回。",
+                figures={"declared": amount}, evidence=Evidence(count=1, where=where))
+
+
+@check("ST004", "合计数与分项之和不符", cites="塔地财社〔2021〕87号 附件1", needs=["settlement"])
+def totals(sub, rules) -> Iterator[Finding]:
+    """合计行的每一金额列和人数列应等于各地区分项之和。
+
+    Every loaded table with a 合计/总计 row is checked. An amount's tolerance is the half-units of
+    all the summed figures and of the total itself; counts must agree exactly.
+    """
+    for name, table in sorted(sub.tables.items()):
+        if table.total is None:
+            continue
+        spec = TABLES[name]
+        rows = table.rows()
+        for column in table.frame.columns:
+            if column.startswith("_") or spec.column(column).kind not in ("amount", "count"):
+                continue
+            declared = table.total.get(column)
+            if declared is None:
+                continue
+            values = [r[column] for r in rows if r[column] is not None]
+            computed = sum(values, ZERO if spec.column(column).kind == "amount" else 0)
+            if spec.column(column).kind == "count":
+                if declared == computed:
+                    continue
+                condition = (f"{spec.label}合计行“{table.headers[column]}”为{declared:,}人，"
+                             f"各地区之和为{computed:,}人，相差{declared - computed:,}人。")
+                effect = Effect(persons=abs(declared - computed))
+            else:
+                tolerance = _tol(table.total, column) + sum((_tol(r, column) for r in rows), ZERO)
+                if matches(declared, computed, tolerance):
+                    continue
+                condition = (f"{spec.label}合计行“{table.headers[column]}”为{yuan(declared)}，"
+                             f"各地区之和为{yuan(computed)}，相差{wan(abs(declared - computed))}。")
+                effect = Effect(amount=abs(declared - computed))
+            yield Finding(
+                subject=f"{name}.{column}", condition=condition, effect=effect,
+                recommendation="核对各地区数据与合计数，更正后重新报送。",
+                figures={"declared": declared, "expected": computed, "difference": declared - computed},
+                evidence=Evidence(count=len(values), where=table.where(table.total["_row"], column)))
+
+
+@check("ST005", "地区名称不一致或无法识别", cites="塔地财社〔2021〕87号 附件1、附件2；GB/T 2260",
+       programs=("resident-subsidy", "medical-assistance", "pooling", "contributions"))
+def region_names(sub, rules) -> Iterator[Finding]:
+    """各表所列地区应为本管辖区的地区，同一地区在各表中名称应一致；已更名的地区以现名核对并予以说明。
+
+    A name the rulebook does not know is an error finding (the run goes on). A former name or a
+    short name is recognised and reported as information, naming both names and, for a rename,
+    the GB/T 2260 codes and years from python-stdnum's history. Tables that settle per region
+    (those with a total row) must list the same regions.
+    """
+    written: dict[str, dict[str, set[str]]] = {}  # region -> written name -> tables
+    per_table: dict[str, set[str]] = {}
+    for name, table in sorted(sub.tables.items()):
+        if not table.has("region"):
+            continue
+        label = TABLES[name].label
+        for row in table.rows():
+            text = "".join((row["region"] or "").split())
+            if not text:
+                continue
+            resolved = rules.resolve(text) if rules is not None and rules.knows_regions else None
+            if resolved is not None and resolved.region is None:
+                yield Finding(
+                    region=text, subject=f"unknown:{name}",
+                    condition=f"{label}中的地区“{text}”不是{rules.jurisdiction}的已知地区。",
+                    recommendation="核实地区名称，按规范名称填报；如为新设或更名地区，请在规则库中补充。",
+                    evidence=Evidence(count=1, where=table.where(row["_row"], "region")))
+                continue
+            canonical = resolved.region.name if resolved is not None else text
+            written.setdefault(canonical, {}).setdefault(text, set()).add(label)
+            if TABLES[name].has_total:
+                per_table.setdefault(label, set()).add(canonical)
+
+    if rules is not None:
+        for canonical, names in sorted(written.items()):
+            region = next(r for r in rules.regions if r.name == canonical) if rules.knows_regions else None
+            for text, labels in sorted(names.items()):
+                if region is None or text == canonical:
+                    continue
+                resolution = rules.resolve(text)
+                where_written = "、".join(sorted(labels))
+                others = [f"{'、'.join(sorted(ls))}写作“{t}”" for t, ls in sorted(names.items()) if t != text]
+                also = f"，{'；'.join(others)}" if others else ""
+                if resolution.how == "former":
+                    code = next(c for n, c, _ in region.former if n == text)
+                    history = _rename_history(code, text, region.code, canonical)
+                    condition = (f"{where_written}写作“{text}”{also}：二者为同一地区，"
+                                 f"“{text}”于{resolution.renamed_in}年更名为“{canonical}”{history}。")
+                else:
+                    condition = f"{where_written}写作“{text}”{also}：“{text}”为“{canonical}”的简称，二者为同一地区。"
+                yield Finding(
+                    region=canonical, subject=f"name:{text}", severity="info", condition=condition,
+                    recommendation=f"今后各表统一使用现行规范名称“{canonical}”。",
+                    evidence=Evidence(count=len(labels)))
+
+    labels = sorted(per_table)
+    everywhere = set.union(*per_table.values()) if per_table else set()
+    for canonical in sorted(everywhere):
+        missing = [label for label in labels if canonical not in per_table[label]]
+        if missing and len(labels) > 1:
+            present = [label for label in labels if canonical in per_table[label]]
+            yield Finding(
+                region=canonical, subject="missing:" + ",".join(missing), severity="warning",
+                condition=f"地区“{canonical}”见于{'、'.join(present)}，但{'、'.join(missing)}中没有该地区。",
+                recommendation="补齐各表中该地区的数据，或说明未列入的原因。",
+                evidence=Evidence(count=len(present)))
+
+
+def _rename_history(old_code: str | None, old: str, new_code: str | None, new: str) -> str:
+    """'（GB/T 2260：654223 沙湾县 1984—2021年，654203 沙湾市 2021年起）' from stdnum's history."""
+    if not old_code or not new_code:
+        return ""
+    before, after = had_name(old_code, old), had_name(new_code, new)
+    if before is None or after is None:
+        return ""
+    span = f"{before.start or ''}—{before.end or ''}年" if before.start else f"至{before.end}年"
+    return f"（GB/T 2260：{old_code} {old} {span}，{new_code} {new} {after.start or ''}年起）"
+
+
+@check("ST006", "下年预拨资金计算错误", cites="内财社〔2025〕357号 第十条",
+       needs=["settlement.next_preallocated"], params=["standard@Y+1", "central_share"])
+def next_preallocation(sub, rules) -> Iterator[Finding]:
+    """预拨下一年度补助资金应按经审核认定的本年6月底参保人数、下一年度国家公布的政府补助标准和分担比例计算。"""
+    table = sub.table("settlement")
+    standard = rules.get("standard", sub.year + 1)
+    for figures in assess(sub, rules).regions:
+        row = figures.row
+        if row.get("next_preallocated") is None or figures.next_preallocated is None:
+            continue
+        if not matches(row["next_preallocated"], figures.next_preallocated, _tol(row, "next_preallocated")):
+            yield _mismatch(
+                figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
+                figures.next_preallocated, table.where(row["_row"], "next_preallocated"),
+                f"按{sub.year + 1}年国家公布的政府补助标准重新计算预拨资金。",
+                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{figures.share * 100:.0f}%。")
+
+
+@check("AR001", "地方财政补助资金未足额到位", cites="内财社〔2025〕357号 第九条、第十条",
+       needs=["settlement", "local_funds.arrived"], params=["standard@Y", "central_share"])
+def arrival_rate(sub, rules) -> Iterator[Finding]:
+    """地方财政补助资金应于当年12月底前足额到位；到位率＝12月底前实际到位资金÷应到位资金，应到位资金＝参保人数×补助标准×（1－中央分担比例－自治区分担比例）。
+
+    A region below 100% is a finding with the shortfall as its money effect. A declared 应到位资金
+    that differs from the recomputed one is a warning of its own. Where the regional share of a
+    region is known neither from the table nor from the rulebook, the declared due is used and
+    the finding says so.
+    """
+    funds = sub.table("local_funds")
+    for figures in assess(sub, rules).regions:
+        row = figures.funds_row
+        if row is None or figures.arrival_rate is None:
+            continue
+        where = funds.where(row["_row"], "arrived")
+        declared_due = row.get("due")
+        if declared_due is not None and figures.due is not None and not matches(declared_due, figures.due, _tol(row, "due")):
+            yield _mismatch(figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
+                            funds.where(row["_row"], "due"), "按第十条公式重新计算地方财政应到位资金。")
+        if figures.arrival_rate >= 1:
+            continue
+        due = figures.due if figures.due is not None else declared_due
+        basis = "" if figures.due is not None else "（自治区分担比例未知，按申报的应到位资金计算）"
+        yield Finding(
+            region=figures.region, subject="arrival",
+            condition=(f"{figures.region}地方财政应到位补助资金{yuan(due)}，12月底前实际到位{yuan(figures.arrived)}，"
+                       f"到位率{figures.arrival_rate * 100:.2f}%，未到位{wan(due - figures.arrived)}{basis}。"),
+            recommendation="督促统筹地区财政足额补足地方财政补助资金，并相应扣减中央补助资金。",
+            effect=Effect(amount=due - figures.arrived),
+            figures={"declared": figures.arrived, "expected": due, "difference": figures.arrived - due,
+                     "rate": figures.arrival_rate},
+            evidence=Evidence(count=1, where=where))
+
+
+@check("AR002", "不到位扣减资金计算错误", cites="内财社〔2025〕357号 第十条",
+       needs=["settlement", "local_funds.arrived"],
+       params=["standard@Y", "central_share", "arrival_deduction_rate"])
+def arrival_deduction(sub, rules) -> Iterator[Finding]:
+    """因地方财政补助资金不到位扣减的资金＝参保人数×补助标准×分担比例×（1－到位率）×10%，到位率达到100%的不扣减。
+
+    A table without a 到位扣减资金 column declares no deduction. In a regional-funds settlement
+    the rulebook switch ``regional_passes_arrival_deduction`` decides whether the region passes
+    the deduction on (第十条, "参照中央据实结算结果").
+    """
+    table = sub.table("settlement")
+    rate = rules.get("arrival_deduction_rate")
+    for figures in assess(sub, rules).regions:
+        if figures.arrival_deduction is None:
+            continue
+        row = figures.row
+        declared = row.get("arrival_deduction") or ZERO
+        if matches(declared, figures.arrival_deduction, _tol(row, "arrival_deduction")):
+            continue
+        rate_text = f"到位率{figures.arrival_rate * 100:.2f}%"
+        yield _mismatch(
+            figures.region, "arrival_deduction", "因地方财政补助资金不到位扣减资金", declared, figures.arrival_deduction,
+            table.where(row["_row"], "arrival_deduction" if table.has("arrival_deduction") else None),
+            "按到位率重新计算并落实扣减，扣减部分由统筹地区财政补足。",
+            basis=f"{rate_text}，扣减比例{Decimal(str(rate.value)) * 100:.0f}%。")
+
+
+@check("FE001", "多报虚报扣减资金计算错误", cites="内财社〔2025〕357号 第十条",
+       needs=["settlement.over_reported|roster"],
+       params=["standard@Y", "central_share", "over_report_deduction_rate"])
+def over_report_deduction(sub, rules) -> Iterator[Finding]:
+    """中央财政因多报、虚报参保人数追加扣减的资金＝多报、虚报参保人数×补助标准×中央财政分担比例×5%，仅在中央补助资金结算中扣减。
+
+    The over-reported count is the declared column, or EN009 (declared − verified) when a roster
+    was checked. A regional-funds settlement has no such deduction: one declared there is a finding.
+    """
+    table = sub.table("settlement")
+    central = sub.manifest.funding_level == "central"
+    for figures in assess(sub, rules).regions:
+        row = figures.row
+        declared = row.get("over_report_deduction") or ZERO
+        where = table.where(row["_row"], "over_report_deduction" if table.has("over_report_deduction") else None)
+        if not central:
+            if declared != 0:
+                yield Finding(
+                    region=figures.region, subject="over_report_deduction",
+                    condition=f"{figures.region}在自治区资金结算中列支多报虚报扣减资金{yuan(declared)}，该项扣减只适用于中央补助资金。",
+                    recommendation="删除自治区资金结算中的多报虚报扣减，重新计算结算资金。",
+                    effect=Effect(amount=abs(declared)), figures={"declared": declared, "expected": ZERO},
+                    evidence=Evidence(count=1, where=where))
+            continue
+        if figures.over_report_deduction is None:
+            continue
+        if not matches(declared, figures.over_report_deduction, _tol(row, "over_report_deduction")):
+            yield _mismatch(
+                figures.region, "over_report_deduction", "多报虚报参保人数扣减资金", declared,
+                figures.over_report_deduction, where, "按多报、虚报参保人数重新计算并落实扣减。",
+                basis=f"多报虚报参保人数{figures.over_reported:,}人。")
