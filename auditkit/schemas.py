@@ -11,8 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pandera.polars as pa
+import warnings
+
 import polars as pl
+
+with warnings.catch_warnings():
+    # pandera imports pyspark.pandas when pyspark is installed (the spark extra), which warns
+    # about pandas 3 on import; nothing auditkit uses from it is affected.
+    warnings.simplefilter("ignore", FutureWarning)
+    import pandera.polars as pa
 
 DECIMAL = pl.Decimal(38, 8)
 
