@@ -63,6 +63,12 @@ def result_json(result: Result, reveal: bool = False) -> dict[str, Any]:
     rules = result.rulebook
     assessment = []
     for row in result.assessment:
+        if hasattr(row, "fund"):  # medical assistance: per region and fund (auditkit.allocation)
+            assessment.append(_clean({
+                "region": row.region, "fund": row.fund, "allocated": row.allocated,
+                "need_share": row.need_share, "performance_share": row.performance_share,
+                "declared": row.declared, "basis": row.basis}, "", reveal))
+            continue
         item = {
             "region": row.region,
             "enrolled": row.enrolled,

@@ -84,6 +84,10 @@ def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Resu
         from auditkit.settlement import assess
 
         result.assessment = assess(sub, rules).rows
+    if sub.manifest.program == "medical-assistance" and "assistance" in sub.tables:
+        from auditkit.allocation import assess_allocation
+
+        result.assessment = assess_allocation(sub, rules)
     result.findings.sort(key=lambda f: (f.code, f.region or "", f.subject, f.key))
     return result
 

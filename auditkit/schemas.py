@@ -143,9 +143,9 @@ _table(TableSpec("local_funds", "地方财政补助资金到位表", (
 
 _table(TableSpec("performance", "绩效目标表", (
     REGION,
-    _c("indicator", "text", "指标", "三级指标", required=True),
-    _c("target", "text", "目标值", "指标值", required=True),
-    _c("actual", "text", "实际值"),
+    _c("indicator", "text", "指标", "三级指标", "指标名称", required=True),
+    _c("target", "text", "目标值", "指标值", "指标值(包含数字及文字描述)", "年度指标值", required=True),
+    _c("actual", "text", "实际值", "实际完成值", "全年实际值", "完成值"),
 ), key=None, has_total=False))
 
 _table(TableSpec("roster", "参保人员名册", (
@@ -167,3 +167,83 @@ _table(TableSpec("deaths", "死亡人员名单", (
 
 def spec_for(table: str) -> TableSpec | None:
     return TABLES.get(table)
+
+
+# --- the other programs (issue 5): medical assistance, league pooling, contributions -------
+# Allocation factors (need, performance, population, incidence, fiscal) load as amounts: every
+# one of them enters 001 第六条 only through a ratio to its column's sum, so the unit a table
+# declares scales numerator and sum alike and cancels; what the amount kind gives is exact
+# decimals, a clear error for a non-number and a tolerance column. A 0.9 fiscal factor stays 0.9
+# (a share would read 1.2 as 1.2%). See docs/tables.md.
+_table(TableSpec("assistance", "医疗救助补助资金分配表", (
+    REGION,
+    REGION_CODE,
+    _c("fund", "text", "资金类别", "资金名称", "项目", required=True),
+    _c("need", "amount", "一般需求因素", "需求因素", "救助需求因素"),
+    _c("tier_share", "share", "按地区分档分担比例", "分档分担比例", "分担比例"),
+    _c("performance", "amount", "绩效因素", "绩效评价结果", required=True),
+    _c("population", "amount", "人口数", "常住人口数", "常住人口"),
+    _c("incidence", "amount", "发病率"),
+    _c("fiscal", "amount", "财力因素", "财政困难程度系数"),
+    _c("allocated", "amount", "应下达资金", "下达资金", "分配资金", required=True),
+), key=None, has_total=False, description="每个地区、每项资金一行；分配总额见清单 [funds]"))
+
+_POOL_SCHEME = _c("scheme", "text", "险种", "基金类别", "参保类别")
+
+_table(TableSpec("pooling_uploads", "医保基金按月上划表", (
+    REGION,
+    _POOL_SCHEME,
+    _c("month", "text", "所属月份", "征缴月份", "月份", required=True),
+    _c("collected", "amount", "当月征缴金额", "征缴金额", "征缴收入"),
+    _c("uploaded", "amount", "上划金额", "上解金额"),
+    _c("uploaded_on", "date", "上划日期", "到账日期", "上划到账日期", required=True),
+), key=None, has_total=False, description="每个旗（区）、每个险种、每月一行"))
+
+_table(TableSpec("risk_pool", "医保基金风险共济金表", (
+    _c("year", "count", "年度", required=True),
+    _c("scheme", "text", "险种", "基金类别", required=True),
+    _c("income", "amount", "基金收入", "统筹基金收入", "当年基金收入", required=True),
+    _c("personal_account", "amount", "个人账户收入", "划入个人账户"),
+    _c("opening_balance", "amount", "年初滚存结余", "共济金年初滚存结余", required=True),
+    _c("extraction", "amount", "提取共济金", "共济金提取额", "本年提取", required=True),
+), key=None, has_total=False, description="每个年度、每个险种一行"))
+
+_table(TableSpec("deficits", "医保基金收支缺口调剂表", (
+    REGION,
+    _c("year", "count", "年度"),
+    _POOL_SCHEME,
+    _c("gap", "amount", "收支缺口", "当年收支缺口", required=True),
+    _c("balance", "amount", "可用滚存结余", "滚存结余"),
+    _c("from_balance", "amount", "滚存结余调剂", "滚存结余弥补"),
+    _c("risk_pool_available", "amount", "共济金可调剂额", "共济金可用额"),
+    _c("from_risk_pool", "amount", "共济金调剂", "共济金弥补"),
+    _c("from_adjustment", "amount", "调整缴费或待遇弥补", "政策调整弥补"),
+    _c("from_government", "amount", "财政补助", "财政补助弥补"),
+), key=None, has_total=False, description="每个地区、每个年度（险种）一行"))
+
+_table(TableSpec("contribution_bases", "职工医保缴费基数表", (
+    _c("region", "text", "地区", "统筹地区", "盟市"),
+    _c("payer", "text", "缴费单位", "单位名称", "参保单位", "姓名", required=True),
+    _c("category", "text", "人员类别", "参保类别", "缴费类别", required=True),
+    _c("headcount", "count", "职工人数", "在职职工人数"),
+    _c("wage", "amount", "上年度职工平均工资", "上年度平均工资", "本人工资收入", "工资收入"),
+    _c("base", "amount", "缴费基数", "申报缴费基数", required=True),
+), key=None, has_total=False, description="每个缴费单位或缴费个人一行；全区平均工资见清单 [funds]"))
+
+_table(TableSpec("contributions", "基本医保筹资情况表", (
+    REGION,
+    REGION_CODE,
+    _c("employer_rate", "share", "用人单位缴费费率", "单位缴费费率"),
+    _c("employee_rate", "share", "职工个人缴费费率", "个人缴费费率"),
+    _c("resident_fund", "amount", "居民医保基金收入", "居民医保筹资总额"),
+    _c("critical_illness", "amount", "大病保险筹资", "大病保险划拨资金"),
+    _c("collection_start", "date", "集中征缴开始日期", "征缴开始日期"),
+    _c("collection_end", "date", "集中征缴结束日期", "征缴结束日期"),
+), description="每个统筹地区一行"))
+
+_table(TableSpec("fund_budgets", "医保基金收支预算表", (
+    REGION,
+    _c("scheme", "text", "险种", "基金类别", required=True),
+    _c("income", "amount", "预算收入", "基金收入预算", required=True),
+    _c("expenditure", "amount", "预算支出", "基金支出预算", required=True),
+), key=None, has_total=False, description="每个统筹地区、每个险种一行"))

@@ -1,0 +1,199 @@
+"""Medical-assistance allocation recomputed (内蒙古自治区医疗救助补助资金管理办法 第六条).
+
+Two funds are shared out among the 盟市 by factors. For region i of the fund's rows, with the
+weights of the rulebook (``assistance.<fund>.*``):
+
+    城乡医疗救助   need_share_i = need_i·tier_i / Σ_j need_j·tier_j
+    疾病应急救助   base_i       = (w_pop·pop_i / Σ pop + w_inc·inc_i / Σ inc) × fiscal_i
+                  need_share_i = base_i / Σ_j base_j
+    both          perf_share_i = perf_i / Σ_j perf_j
+                  allocated_i  = total × (w_need·need_share_i + w_perf·perf_share_i)
+
+The seed heads the second formula 疟疾应急救助资金, a typo for 疾病应急救助资金 (第二条 names the
+fund): it is called 疾病应急救助 everywhere here, and the typo is accepted as a fund name on input.
+
+Shares are computed as exact fractions and only the allocation is turned into a Decimal (40
+significant digits, far below the fen), so a declared figure is compared with the formula's
+value itself, within half a unit of the declared precision. ``total`` is ``[funds]`` of the
+manifest; when the manifest omits it the declared allocations' sum stands in (AL003 says so).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, localcontext
+from fractions import Fraction
+from typing import Any
+
+from auditkit.errors import PackageError
+from auditkit.package import Submission
+from auditkit.rulebook import Rulebook
+from auditkit.settlement import region_name
+
+FUND_NAMES = {"urban_rural": "城乡医疗救助", "emergency": "疾病应急救助"}
+FUND_TITLES = {"urban_rural": "城乡医疗救助补助资金", "emergency": "疾病应急救助资金"}  # in findings
+# the fund as forms write it; 疟疾 is seed 001's typo for 疾病
+_FUND_WORDS = {
+    "urban_rural": ("urban-rural", "urban_rural", "城乡医疗救助"),
+    "emergency": ("emergency", "疾病应急救助", "疟疾应急救助"),
+}
+# the factor columns each fund's formula reads, beside performance
+FACTORS = {"urban_rural": ("need", "tier_share"), "emergency": ("population", "incidence", "fiscal")}
+TOTAL_NAMES = ("合计", "总计")
+ZERO = Decimal(0)
+
+
+def fund_key(written: str) -> str | None:
+    """'城乡医疗救助补助资金' -> 'urban_rural'; '疟疾应急救助资金' -> 'emergency'."""
+    text = re.sub(r"\s+", "", written or "").lower()
+    for key, words in _FUND_WORDS.items():
+        if any(text.startswith(word) for word in words):
+            return key
+    return None
+
+
+def to_decimal(value: Fraction) -> Decimal:
+    with localcontext() as context:
+        context.prec = 40
+        return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@dataclass
+class RegionAllocation:
+    region: str
+    fund: str
+    row: dict[str, Any]
+    declared: Decimal
+    tolerance: Decimal
+    need_share: Fraction | None = None  # the region's share of the need part (after fiscal)
+    performance_share: Fraction | None = None
+    allocated: Decimal | None = None  # recomputed; None when a factor is missing
+
+
+@dataclass
+class FundAllocation:
+    fund: str
+    total: Decimal | None  # to share out, 元
+    total_from_manifest: bool
+    regions: list[RegionAllocation] = field(default_factory=list)
+    missing: list[tuple[int, str]] = field(default_factory=list)  # (row, column) of absent factors
+    weights: dict[str, Decimal] = field(default_factory=dict)
+    total_row: dict[str, Any] | None = None  # a 合计 row, if the table has one
+
+    @property
+    def declared_sum(self) -> Decimal:
+        return sum((r.declared for r in self.regions), ZERO)
+
+    @property
+    def declared_tolerance(self) -> Decimal:
+        return sum((r.tolerance for r in self.regions), ZERO)
+
+
+@dataclass
+class AllocationAssessment:
+    """核定结果 of one region and fund: the recomputed allocation, the declared one beside it."""
+
+    region: str
+    fund: str
+    allocated: Decimal | None
+    need_share: Decimal | None
+    performance_share: Decimal | None
+    declared: dict[str, Any] = field(default_factory=dict)
+    basis: dict[str, str] = field(default_factory=dict)
+
+
+def _weights(rules: Rulebook | None, fund: str) -> dict[str, Decimal] | None:
+    names = ("need_weight", "performance_weight") + (
+        ("population_weight", "incidence_weight") if fund == "emergency" else ())
+    if rules is None or not all(rules.has(f"assistance.{fund}.{n}") for n in names):
+        return None
+    return {n: rules.get(f"assistance.{fund}.{n}").decimal for n in names}
+
+
+def _shares(values: list[Fraction]) -> list[Fraction] | None:
+    total = sum(values, Fraction(0))
+    return None if total == 0 else [v / total for v in values]
+
+
+def allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocation]:
+    """Each fund's allocation recomputed, keyed 'urban_rural' / 'emergency' (rows present only)."""
+    return sub.cached("assistance-allocation", lambda: _allocate(sub, rules))
+
+
+def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocation]:
+    table = sub.table("assistance")
+    funds: dict[str, FundAllocation] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for row in table.rows():
+        fund = fund_key(row["fund"])
+        if fund is None:
+            raise PackageError(f"资金类别应为“城乡医疗救助”或“疾病应急救助”，实为“{row['fund']}”",
+                               file=table.file, sheet=table.sheet, row=row["_row"],
+                               column=table.headers.get("fund"))
+        total = sub.manifest.funds.get(fund)
+        entry = funds.setdefault(fund, FundAllocation(fund, total, total is not None))
+        region = region_name(row["region"], rules)
+        if region in TOTAL_NAMES:
+            entry.total_row = row
+            continue
+        if (region, fund) in seen:
+            raise PackageError(f"{region}的{FUND_NAMES[fund]}出现多行（另见第{seen[(region, fund)]}行），"
+                               "每个地区每项资金应只有一行", file=table.file, sheet=table.sheet,
+                               row=row["_row"], column=table.headers.get("region"))
+        seen[(region, fund)] = row["_row"]
+        entry.regions.append(RegionAllocation(region, fund, row, row["allocated"] or ZERO,
+                                              row.get("_tol_allocated") or ZERO))
+    for fund, entry in funds.items():
+        if entry.total is None:
+            entry.total = entry.declared_sum
+        weights = _weights(rules, fund)
+        if weights is None or not entry.regions:
+            continue
+        entry.weights = weights
+        for r in entry.regions:
+            for column in ("performance", *FACTORS[fund]):
+                if r.row.get(column) is None:
+                    entry.missing.append((r.row["_row"], column))
+        if entry.missing:
+            continue
+        _recompute(entry, weights)
+    return funds
+
+
+def _recompute(entry: FundAllocation, weights: dict[str, Decimal]) -> None:
+    rows = [r.row for r in entry.regions]
+    w = {name: Fraction(value) for name, value in weights.items()}
+    if entry.fund == "urban_rural":
+        need = _shares([Fraction(r["need"]) * Fraction(r["tier_share"]) for r in rows])
+    else:
+        population = _shares([Fraction(r["population"]) for r in rows])
+        incidence = _shares([Fraction(r["incidence"]) for r in rows])
+        if population is None or incidence is None:
+            return
+        base = [(w["population_weight"] * p + w["incidence_weight"] * i) * Fraction(r["fiscal"])
+                for p, i, r in zip(population, incidence, rows)]
+        need = _shares(base)
+    performance = _shares([Fraction(r["performance"]) for r in rows])
+    if need is None or performance is None:
+        return
+    total = Fraction(entry.total)
+    for region, n, p in zip(entry.regions, need, performance):
+        region.need_share, region.performance_share = n, p
+        region.allocated = to_decimal(total * (w["need_weight"] * n + w["performance_weight"] * p))
+
+
+def assess_allocation(sub: Submission, rules: Rulebook | None) -> list[AllocationAssessment]:
+    """The assessment of a medical-assistance package: per region and fund."""
+    out = []
+    for fund, entry in allocate(sub, rules).items():
+        for r in entry.regions:
+            item = AllocationAssessment(
+                region=r.region, fund=FUND_NAMES[fund], allocated=r.allocated,
+                need_share=to_decimal(r.need_share) if r.need_share is not None else None,
+                performance_share=to_decimal(r.performance_share) if r.performance_share is not None else None,
+                declared={"allocated": r.declared})
+            if r.allocated is None:
+                item.allocated, item.basis["allocated"] = r.declared, "declared"
+            out.append(item)
+    return out
