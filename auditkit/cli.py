@@ -74,7 +74,9 @@ def _guarded(debug: bool, body) -> None:
     except PackageError as exc:
         from auditkit.findings import mask_ids_in
 
-        _console(stderr=True).print(f"[bold red]无法读取：[/]{mask_ids_in(str(exc))}")
+        from rich.markup import escape
+
+        _console(stderr=True).print(f"[bold red]无法读取：[/]{escape(mask_ids_in(str(exc)))}")
         if debug:
             traceback.print_exc()
         raise typer.Exit(EXIT_UNREADABLE) from None
@@ -125,18 +127,18 @@ def checks_command(
     debug: Annotated[bool, typer.Option("--debug")] = False,
 ) -> None:
     def body() -> int:
-        from rich.table import Table
+        from rich.markup import escape
 
         from auditkit.findings import SEVERITY_NAMES
         from auditkit.registry import load_checks
 
-        table = Table(show_header=True, header_style="bold")
-        for name in ("代码", "名称", "依据", "所需的表", "默认级别"):
-            table.add_column(name)
+        console = _console()
         for spec in load_checks(checks_dir or []).values():
-            title = spec.title + ("（征求意见稿）" if spec.draft else "")
-            table.add_row(spec.code, title, spec.cites, "、".join(spec.needs) or "—", SEVERITY_NAMES[spec.severity])
-        _console().print(table)
+            draft = "（征求意见稿）" if spec.draft else ""
+            console.print(f"[bold]{spec.code}[/bold] {escape(spec.title)}{draft}"
+                          f"  [dim]默认级别：{SEVERITY_NAMES[spec.severity]}[/dim]")
+            console.print(f"    依据：{escape(spec.cites)}")
+            console.print(f"    所需：{escape('、'.join(spec.needs) or '—')}")
         return EXIT_OK
 
     _guarded(debug, body)

@@ -11,6 +11,8 @@ import json
 from decimal import Decimal
 from typing import Any
 
+from rich.markup import escape
+
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, mask_ids_in
 from auditkit.money import round_fen, wan
@@ -116,17 +118,17 @@ def print_summary(result: Result, console, reveal: bool = False) -> None:
     title = f"{sub.manifest.submitter or sub.manifest.jurisdiction} {sub.year}年度 审核结果"
     if sub.manifest.example:
         title += "（示例数据）"
-    console.print(f"[bold]{title}[/bold]")
+    console.print(f"[bold]{escape(title)}[/bold]")
     for f in result.findings:
-        condition = f.condition if reveal else mask_ids_in(f.condition)
+        condition = escape(f.condition if reveal else mask_ids_in(f.condition))
         amount = f"（涉及{wan(f.effect.amount)}）" if f.effect.amount else ""
         persons = f"（涉及{f.effect.persons:,}人）" if f.effect.persons else ""
         console.print(f"[{SEVERITY_STYLES[f.severity]}]{f.code} {SEVERITY_NAMES[f.severity]}[/] "
-                      f"[bold]{f.region or '全表'}[/bold] {f.title}：{condition}{amount}{persons}")
+                      f"[bold]{escape(f.region or '全表')}[/bold] {f.title}：{condition}{amount}{persons}")
     if not result.findings:
         console.print("未发现问题。")
     if result.skipped:
         console.print(f"[dim]未运行的检查 {len(result.skipped)} 项：" +
-                      "；".join(f"{s.code}（{s.reason}）" for s in result.skipped) + "[/dim]")
+                      escape("；".join(f"{s.code}（{s.reason}）" for s in result.skipped)) + "[/dim]")
     console.print(f"错误 {result.count('error')} 项，警告 {result.count('warning')} 项，"
                   f"提示 {result.count('info')} 项。")

@@ -98,6 +98,9 @@ class Submission:
     tables: dict[str, Table]
     inputs: list[Input]
     large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables, scanned lazily
+    # how the run is carried out, set by the caller (the CLI): engine, spark_remote, buckets,
+    # reveal_ids, progress (a callback); never part of the findings' inputs
+    options: dict[str, Any] = field(default_factory=dict, repr=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -128,9 +131,9 @@ def _manifest_from_toml(path: Path) -> dict:
     except UnicodeDecodeError:
         raise PackageError("清单文件应为 UTF-8 编码", file=path.name) from None
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        raise PackageError(f"清单文件不符合 TOML 语法（{exc.msg if hasattr(exc, 'msg') else exc}）",
-                           file=path.name, row=line) from None
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        raise PackageError(f"清单文件不符合 TOML 语法（{exc}），请按 TOML 格式更正", file=path.name,
+                           row=int(found.group(1)) if found else None) from None
 
 
 def _manifest_from_sheet(grid: Grid) -> dict:
@@ -239,22 +242,30 @@ def _as_date(value: Any, error) -> dt.date:
 # --- tables -------------------------------------------------------------------------------
 
 
-def _find_header(grid: Grid, spec: TableSpec) -> tuple[int, str | None]:
-    """The index of the header row, and the unit a '单位：万元' line above it gives."""
-    unit = None
-    required = [c.name for c in spec.columns if c.required]
+def _find_header(grid: Grid, spec: TableSpec) -> tuple[int, str | None, int | None]:
+    """The index of the header row, the unit a '单位：万元' line above it gives, and that line's
+    sheet row number.
+
+    The header is the first row that names the most of the table's columns (at least two, or
+    the only one); title lines and unit lines above it are read for the unit.
+    """
+    unit_by_row: dict[int, str] = {}
+    best, best_count = None, 0
     for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
         texts = [c.text for c in row if c.text]
         for text in texts:
             match = _UNIT_LINE.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
             if match:
-                unit = unit_from_word(match.group(1))
-        named = {spec.match(t) for t in texts} - {None}
-        if named and all(r in named for r in required) and len(named) >= min(2, len(spec.columns)):
-            return index, unit
-    expected = "、".join(spec.column(r).label for r in required)
-    raise PackageError(f"未找到表头行：前{HEADER_SEARCH_ROWS}行中没有一行含有必需的列（{expected}）",
-                       file=grid.file, sheet=grid.sheet)
+                unit_by_row[index] = unit_from_word(match.group(1))
+        named = len({spec.match(t) for t in texts} - {None})
+        if named > best_count:
+            best, best_count = index, named
+    if best is None or best_count < min(2, len(spec.columns)):
+        expected = "、".join(c.label for c in spec.columns if c.required)
+        raise PackageError(f"未找到表头行：前{HEADER_SEARCH_ROWS}行中没有一行含有本表的列名（应含{expected}等）",
+                           file=grid.file, sheet=grid.sheet)
+    units = [(i, u) for i, u in sorted(unit_by_row.items()) if i < best]
+    return (best, units[-1][1], units[-1][0] + 1) if units else (best, None, None)
 
 
 def _is_total(text: str) -> bool:
@@ -263,13 +274,13 @@ def _is_total(text: str) -> bool:
 
 def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
     spec = TABLES[name]
-    header_index, sheet_unit = _find_header(grid, spec)
+    header_index, sheet_unit, unit_row = _find_header(grid, spec)
     header = grid.rows[header_index]
     manifest_unit = manifest.units.get(name)
     if sheet_unit and manifest_unit and sheet_unit != manifest_unit:
         raise PackageError(
-            f"表内单位行为“{UNIT_NAMES[sheet_unit]}”，而清单 [units] 为“{UNIT_NAMES[manifest_unit]}”，二者矛盾；"
-            "请更正其中之一", file=grid.file, sheet=grid.sheet, row=header_index)
+            f"表内单位行为“{UNIT_NAMES[sheet_unit]}”，而清单 [units] 中本表的单位为“{UNIT_NAMES[manifest_unit]}”，二者矛盾；"
+            "请更正其中之一", file=grid.file, sheet=grid.sheet, row=unit_row)
     table_unit = sheet_unit or manifest_unit or manifest.amount_unit
 
     columns: dict[str, int] = {}

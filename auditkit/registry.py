@@ -8,6 +8,7 @@ entry-point group ``auditkit.checks``. A check is found from its code in one ste
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import inspect
 import sys
@@ -46,6 +47,10 @@ class CheckSpec:
 
 
 REGISTRY: dict[str, CheckSpec] = {}
+# Where each check came from: None for the built-ins, entry points and checks defined in a
+# user's own script; a folder for --checks-dir, so that a folder's checks run only when asked for.
+_ORIGIN: dict[str, Path | None] = {}
+_loading_from: Path | None = None
 
 
 def check(code: str, title: str, *, cites: str, needs: Iterable[str] = (), params: Iterable[str] = (),
@@ -60,6 +65,7 @@ def check(code: str, title: str, *, cites: str, needs: Iterable[str] = (), param
             raise ValueError(f"check code {code} is registered twice")
         REGISTRY[code] = CheckSpec(code, title, cites, tuple(needs), tuple(params), severity,
                                    tuple(programs), function, draft)
+        _ORIGIN[code] = _loading_from
         return function
 
     return register
@@ -88,6 +94,8 @@ def builtin_checks_dir() -> Path:
 
 
 def load_checks(extra_dirs: Iterable[Path] = ()) -> dict[str, CheckSpec]:
+    """Every check: the built-ins, the entry-point group's, and those of the folders given."""
+    global _loading_from
     for path in sorted(builtin_checks_dir().glob("*.py")):
         if not path.name.startswith("_"):
             _load_file(path, "auditkit.checks")
@@ -96,13 +104,21 @@ def load_checks(extra_dirs: Iterable[Path] = ()) -> dict[str, CheckSpec]:
             entry.load()
         except Exception as exc:
             raise PackageError(f"第三方检查“{entry.name}”（{entry.value}）加载失败：{exc}") from None
+    folders = []
     for folder in extra_dirs:
-        folder = Path(folder)
+        folder = Path(folder).resolve()
         if not folder.is_dir():
             raise PackageError("--checks-dir 指定的目录不存在", file=str(folder))
-        for path in sorted(folder.glob("*.py")):
-            _load_file(path, f"auditkit_user_checks_{abs(hash(str(folder.resolve())))}")
-    return dict(sorted(REGISTRY.items()))
+        folders.append(folder)
+        namespace = "auditkit_user_checks_" + hashlib.sha256(str(folder).encode()).hexdigest()[:8]
+        _loading_from = folder
+        try:
+            for path in sorted(folder.glob("*.py")):
+                _load_file(path, namespace)
+        finally:
+            _loading_from = None
+    return {code: spec for code, spec in sorted(REGISTRY.items())
+            if _ORIGIN.get(code) is None or _ORIGIN[code] in folders}
 
 
 def select(specs: dict[str, CheckSpec], include: Iterable[str] = (), exclude: Iterable[str] = ()) -> Iterator[CheckSpec]:

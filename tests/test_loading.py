@@ -1,0 +1,87 @@
+"""Loading packages as real offices send them, and refusing what cannot be read."""
+
+from decimal import Decimal
+
+import pytest
+
+from auditkit import PackageError, load_package
+from auditkit.output import result_json
+from tests.conftest import FIXTURES, audit
+
+
+def _without_inputs(result) -> dict:
+    data = result_json(result)
+    data["package"].pop("inputs")
+    return data
+
+
+def test_the_published_004_table_reads_in_yuan_with_the_tolerance_of_whole_wan():
+    """附件1 of 塔地财社〔2021〕87号: the header is row 4 below a title and '单位：万元'; 塔城市's
+    721 万元 is 7,210,000 元, written to the whole 万元 so it carries ±5,000 元; the 合计 row
+    (5031 万元) is the total, not a region; 序号 is ignored."""
+    table = load_package(FIXTURES / "tacheng-2020").table("settlement")
+    assert table.unit == "wan"
+    first = table.rows()[0]
+    assert (first["region"], first["entitled"], first["_tol_entitled"], first["_row"]) == (
+        "塔城市", Decimal("7210000"), Decimal("5000"), 6)
+    assert table.total["entitled"] == Decimal("50310000")
+    assert [r["region"] for r in table.rows()] == ["塔城市", "额敏县", "乌苏市", "沙湾县", "托里县", "裕民县", "和丰县"]
+    assert "序号" not in table.headers.values()
+
+
+def test_a_one_workbook_package_reads_like_the_folder():
+    folder = audit("tacheng-2020", "ST001,ST003,ST004")
+    workbook = audit(FIXTURES / "workbook-package" / "tacheng-2020.xlsx", "ST001,ST003,ST004")
+    assert workbook.submission.manifest.year == 2020
+    assert [r.settlement for r in workbook.assessment] == [r.settlement for r in folder.assessment]
+    assert workbook.assessment[0].settlement == Decimal("-100000")  # 721 − 731 = −10 万元
+
+
+def test_gb18030_bom_thousands_separators_and_full_width_digits_read_as_plain_csv():
+    """settlement-encodings is settlement-ok re-saved by an office: the same result."""
+    assert _without_inputs(audit("settlement-encodings")) == _without_inputs(audit("settlement-ok"))
+
+
+def test_parquet_with_decimal_columns_reads_like_csv():
+    assert _without_inputs(audit("settlement-parquet")) == _without_inputs(audit("settlement-ok"))
+
+
+def test_shares_written_as_percent_fraction_or_number_mean_the_same():
+    table = load_package(FIXTURES / "settlement-ok").table("settlement")
+    assert table.rows()[0]["regional_share"] == Decimal("0.1")  # written 10%
+
+
+BAD = [
+    # fixture, expected location parts, expected words of the message
+    ("no-manifest", [], "缺少清单文件 submission.toml"),
+    ("toml-syntax", ["submission.toml", "第4行"], "不符合 TOML 语法"),
+    ("missing-file", ["结算表.csv"], "表文件不存在"),
+    ("outside-path", ["submission.toml"], "指向数据包之外"),
+    ("missing-column", ["settlement.csv", "第1行"], "缺少必需的列“此次结算补助资金”"),
+    ("negative-count", ["settlement.csv", "第3行", "参保人数（B列）"], "人数不得为负数"),
+    ("non-numeric-amount", ["settlement.xlsx", "结算表", "第5行", "应补助资金（B列）"], "应为金额，实为“待定”"),
+    ("unit-contradiction", ["settlement.xlsx", "结算表", "第2行"], "二者矛盾"),
+]
+
+
+@pytest.mark.parametrize("name, where, words", BAD, ids=[b[0] for b in BAD])
+def test_broken_packages_are_refused_with_file_sheet_row_and_column(name, where, words):
+    with pytest.raises(PackageError) as raised:
+        load_package(FIXTURES / "bad" / name)
+    message = str(raised.value)
+    assert words in message
+    for part in where:
+        assert part in message
+
+
+def test_a_header_unit_overrides_the_package_unit(tmp_path):
+    """'应补助资金（万元）' in the header makes 1.5 mean 15,000 元 even in a 元 package."""
+    (tmp_path / "submission.toml").write_text(
+        '[submission]\nprogram = "resident-subsidy"\njurisdiction = "nmg"\nyear = 2023\n'
+        '[tables]\nsettlement = "s.csv"\n', encoding="utf-8")
+    (tmp_path / "s.csv").write_text("盟市,应补助资金（万元）,已预拨资金,此次结算补助资金\n乌海市,1.5,10000,5000\n",
+                                    encoding="utf-8")
+    row = load_package(tmp_path).table("settlement").rows()[0]
+    assert row["entitled"] == Decimal("15000")
+    assert row["_tol_entitled"] == Decimal("500")  # half of 0.1 万元
+    assert row["preallocated"] == Decimal("10000")

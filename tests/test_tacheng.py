@@ -1,0 +1,20 @@
+"""Seed 004 as published (jurisdiction xj: region names, no parameters)."""
+
+from tests.conftest import audit, only
+
+
+def test_the_published_table_gives_no_error_finding():
+    """721 − 731 = −10, …, 272 − 278 = −6; the rows sum to 5031, 5127 and −96 万元; every
+    negative settlement names 塔地财社〔2021〕8号 for the clawback: nothing is wrong."""
+    result = audit("tacheng-2020")
+    assert [f for f in result.findings if f.severity in ("error", "warning")] == []
+    assert {s.code for s in result.skipped} >= {"ST002", "AR001", "AR002", "FE001", "ST006"}
+
+
+def test_st005_says_shawan_county_and_shawan_city_are_the_same_county():
+    findings = {f.region: f for f in only(audit("tacheng-2020", "ST005"), "ST005")}
+    shawan = findings["沙湾市"]
+    assert shawan.severity == "info"
+    assert "沙湾县" in shawan.condition and "沙湾市" in shawan.condition and "2021" in shawan.condition
+    assert "654223" in shawan.condition and "654203" in shawan.condition
+    assert "和丰县" in findings["和布克赛尔蒙古自治县"].condition
