@@ -64,10 +64,10 @@ def places_from_format(number_format: str | None) -> int | None:
     section = re.sub(r'"[^"]*"|\[[^\]]*\]', "", section)
     if "%" in section:
         return None
-    match = re.search(r"[0#?](\.([0#?]+))?", section)
-    if not match:
+    if not re.search(r"[0#?]", section):
         return None
-    return len(match.group(2)) if match.group(2) else 0
+    decimals = re.search(r"\.([0#?]+)", section)
+    return len(decimals.group(1)) if decimals else 0
 
 
 def half_unit(places: int, unit: str) -> Decimal:
