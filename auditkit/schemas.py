@@ -189,9 +189,12 @@ _table(TableSpec("assistance", "医疗救助补助资金分配表", (
 ), key=None, has_total=False, description="每个地区、每项资金一行；分配总额见清单 [funds]"))
 
 _POOL_SCHEME = _c("scheme", "text", "险种", "基金类别", "参保类别")
+# League pooling (阿署办发〔2020〕30号) is run inside one 盟: its rows are the 旗（区） and 盟本级, not
+# regions of the jurisdiction's rulebook, so they are named in a column of their own.
+_COUNTY = _c("county", "text", "旗(区)", "旗区", "地区", "单位", required=True)
 
 _table(TableSpec("pooling_uploads", "医保基金按月上划表", (
-    REGION,
+    _COUNTY,
     _POOL_SCHEME,
     _c("month", "text", "所属月份", "征缴月份", "月份", required=True),
     _c("collected", "amount", "当月征缴金额", "征缴金额", "征缴收入"),
@@ -209,7 +212,7 @@ _table(TableSpec("risk_pool", "医保基金风险共济金表", (
 ), key=None, has_total=False, description="每个年度、每个险种一行"))
 
 _table(TableSpec("deficits", "医保基金收支缺口调剂表", (
-    REGION,
+    _COUNTY,
     _c("year", "count", "年度"),
     _POOL_SCHEME,
     _c("gap", "amount", "收支缺口", "当年收支缺口", required=True),

@@ -1,0 +1,168 @@
+"""League-pooling checks (阿拉善盟医疗保险基金盟级统筹管理办法，阿署办发〔2020〕30号).
+
+PL001 recomputes each year's extraction into the risk pool (共济金, 第十五、十六条), PL002 the order
+in which a 旗（区）'s deficit was covered (第十七条). DL009 (monthly uploads, 第六条) is the deadline
+family's, in ``checks/deadlines.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+
+from auditkit import Effect, Evidence, Finding, PackageError, check
+from auditkit.money import matches, wan, yuan
+
+PROGRAMS = ("pooling",)
+ZERO = Decimal(0)
+SCHEMES = {
+    "employee": ("employee", "职工", "城镇职工", "职工医保", "职工基本医疗保险", "城镇职工基本医疗保险"),
+    "resident": ("resident", "居民", "城乡居民", "居民医保", "城乡居民基本医疗保险"),
+    "combined": ("合计", "全部", "混合", "职工和居民", "职工、居民"),  # what 第十四条 forbids
+}
+SCHEME_NAMES = {"employee": "城镇职工", "resident": "城乡居民", "combined": "职工、居民合并"}
+BASE_NAMES = {"employee": "城镇职工基本医疗保险统筹基金收入（不含个人账户）", "resident": "城乡居民基本医疗保险基金收入"}
+
+
+def scheme_of(table, row: dict) -> str:
+    """'城镇职工' -> 'employee'; an unknown scheme stops the run with its location."""
+    text = re.sub(r"\s+", "", row.get("scheme") or "")
+    for key, words in SCHEMES.items():
+        if text in words:
+            return key
+    raise PackageError(f"险种应为“职工”或“居民”，实为“{row.get('scheme') or ''}”", file=table.file,
+                       sheet=table.sheet, row=row["_row"], column=table.headers.get("scheme"))
+
+
+def _tol(row: dict, column: str) -> Decimal:
+    return row.get(f"_tol_{column}") or ZERO
+
+
+@check("PL001", "风险共济金提取错误", cites="阿署办发〔2020〕30号 第十四条、第十五条、第十六条",
+       needs=["risk_pool"], params=["pooling.risk_pool_rate", "pooling.risk_pool_cap"], programs=PROGRAMS)
+def risk_pool_extraction(sub, rules) -> Iterator[Finding]:
+    """共济金按城镇职工、城乡居民分别记账、分账核算：城镇职工按当年度全盟城镇职工基本医疗保险统筹基金收入总额（不含个人账户）的10%筹集，城乡居民按当年度全盟城乡居民基本医疗保险基金收入总额的10%筹集；共济金滚存结余总额达到当年度相应基金收入总额的，停止提取。
+
+    Per year and scheme: base = income − personal_account (employees; residents have none),
+    expected = 0 when opening_balance ≥ cap × base, else min(rate × base, cap × base −
+    opening_balance) — the last extraction tops the balance up to the cap and no further. A row
+    of both schemes together (合计) is a pool not kept apart; a year with one scheme's row and
+    not the other's is a warning.
+    """
+    table = sub.table("risk_pool")
+    rate = rules.get("pooling.risk_pool_rate").decimal
+    cap_ratio = rules.get("pooling.risk_pool_cap").decimal
+    years: dict[int, set[str]] = {}
+    for row in table.rows():
+        scheme = scheme_of(table, row)
+        year = row["year"]
+        years.setdefault(year, set()).add(scheme)
+        where = table.where(row["_row"], "extraction")
+        if scheme == "combined":
+            yield Finding(
+                subject=f"{year}:combined",
+                condition=f"{year}年共济金按职工、居民合并提取{yuan(row['extraction'])}，未分别记账、分账核算。",
+                recommendation="共济金按城镇职工、城乡居民分别提取、分别记账、分账核算。",
+                evidence=Evidence(count=1, where=where))
+            continue
+        personal = (row.get("personal_account") or ZERO) if scheme == "employee" else ZERO
+        base = row["income"] - personal
+        cap = cap_ratio * base
+        opening = row["opening_balance"]
+        by_rate = rate * base
+        if opening >= cap:
+            expected, how = ZERO, f"年初滚存结余{yuan(opening)}已达到当年度基金收入{yuan(base)}，应停止提取"
+            tolerance = _tol(row, "extraction")
+        elif cap - opening < by_rate:
+            expected = cap - opening
+            how = (f"年初滚存结余{yuan(opening)}距当年度基金收入{yuan(base)}仅差{yuan(expected)}，"
+                   f"少于按{rate * 100:.0f}%计算的{yuan(by_rate)}，应提取至滚存结余达到当年度基金收入为止")
+            tolerance = _tol(row, "extraction") + _tol(row, "opening_balance") + cap_ratio * (
+                _tol(row, "income") + _tol(row, "personal_account"))
+        else:
+            expected = by_rate
+            how = f"按{BASE_NAMES[scheme]}{yuan(base)}的{rate * 100:.0f}%计算"
+            tolerance = _tol(row, "extraction") + rate * (_tol(row, "income") + _tol(row, "personal_account"))
+        declared = row["extraction"]
+        if matches(declared, expected, tolerance):
+            continue
+        difference = declared - expected
+        included = ("；所列基金收入含个人账户收入，提取基数应扣除个人账户"
+                    if scheme == "employee" and personal and matches(declared, rate * row["income"], tolerance) else "")
+        yield Finding(
+            subject=f"{year}:{scheme}",
+            condition=(f"{year}年{SCHEME_NAMES[scheme]}共济金提取{yuan(declared)}，{how}，应为{yuan(expected)}，"
+                       f"{'多' if difference > 0 else '少'}提取{wan(abs(difference))}{included}。"),
+            recommendation="按第十五条、第十六条重新核定共济金提取额，调整账务。",
+            effect=Effect(amount=abs(difference)),
+            figures={"declared": declared, "expected": expected, "difference": difference, "base": base},
+            evidence=Evidence(count=1, where=where))
+    for year, schemes in sorted(years.items()):
+        if "combined" in schemes:
+            continue
+        for missing in {"employee", "resident"} - schemes:
+            yield Finding(
+                subject=f"{year}:{missing}:missing", severity="warning",
+                condition=f"共济金表列有{year}年{SCHEME_NAMES[next(iter(schemes))]}共济金，未列{SCHEME_NAMES[missing]}共济金。",
+                recommendation=f"补报{year}年{SCHEME_NAMES[missing]}共济金的筹集情况。",
+                evidence=Evidence(count=0, where=table.file))
+
+
+# The order of 第十七条: the column used, the column saying how much was available, and the name.
+COVER_ORDER = (
+    ("from_balance", "balance", "医保基金滚存结余"),
+    ("from_risk_pool", "risk_pool_available", "共济金"),
+    ("from_adjustment", None, "调整缴费比例或待遇政策"),
+    ("from_government", None, "盟、旗（区）两级财政补助"),
+)
+
+
+@check("PL002", "收支缺口未按规定顺序调剂", cites="阿署办发〔2020〕30号 第十七条",
+       needs=["deficits.from_balance"], programs=PROGRAMS)
+def deficit_order(sub, rules) -> Iterator[Finding]:
+    """盟本级及各旗（区）医保基金当年收支出现缺口的，应依次由医保基金滚存结余、共济金调剂，仍有缺口的调整缴费比例或待遇政策，医保基金全面亏空时由盟、旗（区）两级财政补助；各项调剂之和应弥补当年缺口。
+
+    A later source may be used only when each earlier one whose available amount is given
+    (``balance``, ``risk_pool_available``) was used up to the smaller of that amount and what
+    was still uncovered. The adjustment step has no amount to exhaust, so government money is
+    judged against the balance and the risk pool only. Separately, the sources must add up to
+    the gap (within the half-units of every figure).
+    """
+    table = sub.table("deficits")
+    for row in table.rows():
+        county = "".join((row["county"] or "").split())
+        label = (f"{row['year']}年" if row.get("year") else "") + (row.get("scheme") or "")
+        gap = row["gap"]
+        used = {column: row.get(column) or ZERO for column, _, _ in COVER_ORDER}
+        remaining = gap
+        for index, (column, available_column, name) in enumerate(COVER_ORDER):
+            available = row.get(available_column) if available_column else None
+            later = [n for c, _, n in COVER_ORDER[index + 1:] if used[c] > 0]
+            if available is not None and later:
+                should = min(max(remaining, ZERO), available)
+                tolerance = _tol(row, column) + _tol(row, available_column) + _tol(row, "gap")
+                if used[column] + tolerance < should:
+                    yield Finding(
+                        region=county, subject=f"{label}:order",
+                        condition=(f"{county}{label}收支缺口{yuan(gap)}，{name}可用{yuan(available)}、"
+                                   f"只调剂{yuan(used[column])}，即动用{'、'.join(later)}；"
+                                   f"按第十七条应先由{name}调剂{yuan(should)}。"),
+                        recommendation=f"按第十七条的顺序调剂缺口：先用足{name}，再依次动用后续渠道。",
+                        effect=Effect(amount=should - used[column]),
+                        figures={"declared": used[column], "expected": should, "source": column},
+                        evidence=Evidence(count=1, where=table.where(row["_row"], column)))
+                    break
+            remaining -= used[column]
+        covered = sum(used.values(), ZERO)
+        tolerance = _tol(row, "gap") + sum((_tol(row, c) for c, _, _ in COVER_ORDER), ZERO)
+        if not matches(covered, gap, tolerance):
+            difference = covered - gap
+            yield Finding(
+                region=county, subject=f"{label}:covered",
+                condition=(f"{county}{label}收支缺口{yuan(gap)}，各渠道调剂合计{yuan(covered)}，"
+                           f"{'超出缺口' if difference > 0 else '尚有缺口未弥补'}{wan(abs(difference))}。"),
+                recommendation="核实缺口金额与调剂资金，确保当年收支缺口足额弥补、调剂不超过缺口。",
+                effect=Effect(amount=abs(difference)),
+                figures={"declared": covered, "expected": gap, "difference": difference},
+                evidence=Evidence(count=1, where=table.where(row["_row"], "gap")))
