@@ -41,6 +41,16 @@ class ColumnSpec:
     required: bool = False
     aliases: tuple[str, ...] = ()
     label: str = ""  # the Chinese name used in messages when the header is not known
+    # an enumerated text column: groups of accepted words, the first of each group canonical
+    # (("central", "中央"), ("regional", "自治区")); empty for a free text column
+    choices: tuple[tuple[str, ...], ...] = ()
+
+    def canonical(self, value: str | None) -> str | None:
+        """The canonical word of an enumerated column's value ('中央' -> 'central'), or None."""
+        if value is None:
+            return None
+        text = "".join(str(value).split())
+        return next((group[0] for group in self.choices if text in group), None)
 
 
 @dataclass(frozen=True)
@@ -75,6 +85,9 @@ class TableSpec:
             checks = []
             if spec.kind == "count":
                 checks.append(pa.Check.ge(0))
+            if spec.choices:
+                words = [word for group in spec.choices for word in group]
+                checks.append(pa.Check.isin(words, error=f"{spec.label}应为{'、'.join(g[-1] for g in spec.choices)}之一"))
             columns[name] = pa.Column(
                 KIND_DTYPES[spec.kind], checks=checks, nullable=not spec.required
             )
@@ -250,3 +263,69 @@ _table(TableSpec("fund_budgets", "医保基金收支预算表", (
     _c("income", "amount", "预算收入", "基金收入预算", required=True),
     _c("expenditure", "amount", "预算支出", "基金支出预算", required=True),
 ), key=None, has_total=False, description="每个统筹地区、每个险种一行"))
+
+
+# --- money flows and deadlines (issue 4): documents, payments, filings; reward and students ---
+# Levels, purposes and filing items are enumerated: each group's first word is what the checks
+# read (ColumnSpec.canonical), its last the Chinese word messages name.
+LEVELS = (("central", "中央财政", "中央"), ("regional", "自治区财政", "省级", "自治区"),
+          ("prefecture", "盟市财政", "市级", "盟市"), ("county", "旗县财政", "县级", "旗县"))
+PURPOSES = (("advance", "提前下达"), ("preallocation", "预拨"), ("settlement", "结算"),
+            ("budget", "正式下达"))
+PAYMENT_PURPOSES = PURPOSES + (("matching", "配套资金", "地方配套"), ("reward", "奖励补助资金"))
+FILING_ITEMS = (("request", "盟市请示", "盟市结算请示"), ("region-request", "自治区请示", "自治区结算请示"),
+                ("initial-review", "初审意见"), ("enrollment-june", "6月底参保人数"),
+                ("contributions", "个人缴费情况"))
+
+
+def _enum(name, groups, *aliases, required=False):
+    return ColumnSpec(name, "text", required, tuple(aliases), aliases[0], choices=groups)
+
+
+_DOC_NO = _c("doc_no", "text", "文号", "文件文号", "依据文号", "指标文号")
+_OPTIONAL_REGION = _c("region", "text", "地区", "盟市", "统筹地区", "下达地区")
+
+_table(TableSpec("documents", "资金文件表", (
+    _c("doc_no", "text", "文号", "文件文号", "发文字号", required=True),
+    _enum("level", LEVELS, "发文层级", "发文单位层级", required=True),
+    _enum("purpose", PURPOSES, "用途", "下达类型", "资金用途", required=True),
+    _OPTIONAL_REGION,  # empty: the document allocates to the whole jurisdiction
+    _c("amount", "amount", "金额", "下达金额", "下达资金"),
+    _c("issued_on", "date", "下达日期", "发文日期", "印发日期", required=True),
+    _c("received_on", "date", "收到日期", "下级收到日期", "接收日期"),
+    _c("parent_doc_no", "text", "上级文号", "上级文件文号", "依据上级文号"),
+    _c("income_code", "text", "收入科目", "收入分类科目"),
+    _c("expenditure_code", "text", "支出科目", "支出功能分类科目"),
+), key=None, has_total=False, description="每个资金文件、每个下达地区一行"))
+
+_table(TableSpec("payments", "资金支付凭证表", (
+    _c("voucher_no", "text", "凭证号", "支付凭证号"),
+    REGION,
+    _c("paid_on", "date", "支付日期", "拨付日期", "到账日期", required=True),
+    _c("amount", "amount", "金额", "支付金额", "拨付金额", required=True),
+    _enum("source_level", LEVELS, "付款层级", "付款单位层级", "资金来源层级", required=True),
+    _c("payee_account", "text", "收款账户", "收款账户名称", required=True),
+    _DOC_NO,
+    _enum("purpose", PAYMENT_PURPOSES, "用途", "资金用途"),
+), key=None, has_total=False, description="每张支付凭证一行；收款账户名称含“财政专户”的为基金财政专户"))
+
+_table(TableSpec("filings", "材料报送表", (
+    _c("region", "text", "地区", "盟市", "报送单位"),  # empty: the jurisdiction's own filing
+    _enum("item", FILING_ITEMS, "报送事项", "事项", required=True),
+    _c("submitted_on", "date", "报送日期", "报送时间", required=True),
+    _c("doc_no", "text", "文号", "请示文号"),
+), key=None, has_total=False, description="每次报送一行"))
+
+_table(TableSpec("reward", "奖励补助资金分配表", (
+    REGION,
+    REGION_CODE,
+    _c("weight", "count", "经审核参保人数", "参保人权重", "权重"),
+    _c("allocated", "amount", "奖励补助资金", "分配奖励补助资金", "分配资金", required=True),
+), description="每个统筹地区一行，可含合计行；奖励补助资金总额见清单 [funds] reward"))
+
+_table(TableSpec("students", "区直院校学生参保补助表", (
+    _c("institution", "text", "院校名称", "高校名称", "学校名称", required=True),
+    _c("region", "text", "所在地区", "所在盟市", "地区", required=True),
+    _c("students", "count", "经审核参保学生人数", "参保学生人数", "学生人数", required=True),
+    _c("amount", "amount", "自治区补助资金", "补助资金", "申报补助资金", required=True),
+), key="institution", has_total=False, description="每所自治区直属院校一行"))

@@ -110,6 +110,7 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
     if "local_funds" in sub.tables:
         for row in sub.table("local_funds").rows():
             funds[region_name(row["region"], rules)] = row
+    paid_in = local_paid_in(sub, rules) if "payments" in sub.tables else None
     roster_counts = verified_enrollment(sub, rules)
 
     result = Assessment()
@@ -146,9 +147,11 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
 
         funds_row = funds.get(name)
         f.funds_row = funds_row
-        if funds_row is not None and funds_row.get("arrived") is not None:
-            f.arrived = funds_row["arrived"]
-            due = f.due if f.due is not None else funds_row.get("due")
+        f.arrived = funds_row.get("arrived") if funds_row is not None else None
+        if paid_in is not None:  # the vouchers, not the declared figure, say what arrived
+            f.arrived = paid_in.get(name, Decimal(0))
+        if f.arrived is not None:
+            due = f.due if f.due is not None else (funds_row or {}).get("due")
             if due is not None:
                 f.arrival_rate = f.arrived / due if due > 0 else ONE
         entitled = f.entitled if f.entitled is not None else row.get("entitled")
@@ -172,6 +175,36 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
             f.settlement = terms[0] - terms[1] - terms[2] - terms[3]
         result.regions.append(f)
     return result
+
+
+SPECIAL_ACCOUNT = "财政专户"
+LOCAL_LEVELS = ("prefecture", "county")
+UPPER_LEVELS = ("central", "regional")
+
+
+def local_paid_in(sub: Submission, rules: Rulebook | None) -> dict[str, Decimal]:
+    """Local money that arrived by the year-end cut-off, per region, from the payment vouchers.
+
+    A voucher counts when a local level (prefecture, county) paid it into the fund's special
+    account (a payee account whose name contains 财政专户) on or before Dec 31 of Y
+    (``auditkit.deadlines.cut_off``; money paid on Jan 2 never counts for the year before), and
+    it was not paid under a central or regional document of the documents table: that is upper
+    money the region passes on, not its own.
+    """
+    from auditkit.deadlines import canonical, cut_off, doc_key, documents_by_number
+
+    last_day = cut_off(sub.year, rules)
+    upper_documents = {number for number, rows in documents_by_number(sub).items()
+                       if canonical("documents", "level", rows[0]["level"]) in UPPER_LEVELS}
+    arrived: dict[str, Decimal] = {}
+    for row in sub.table("payments").rows():
+        if (canonical("payments", "source_level", row["source_level"]) in LOCAL_LEVELS
+                and SPECIAL_ACCOUNT in "".join(row["payee_account"].split())
+                and row["paid_on"] <= last_day
+                and doc_key(row.get("doc_no")) not in upper_documents):
+            name = region_name(row["region"], rules)
+            arrived[name] = arrived.get(name, Decimal(0)) + row["amount"]
+    return arrived
 
 
 def _as_row(f: RegionFigures) -> RegionAssessment:
