@@ -43,8 +43,7 @@ FILING_NAMES = {
 
 
 def _deadline_finding(*, region: str | None, subject: str, what: str, done: str, done_on: dt.date,
-                      deadline: Deadline, where: str, recommendation: str, amount=None,
-                      rows: list[dict] | None = None) -> Finding | None:
+                      deadline: Deadline, where: str, recommendation: str, amount=None) -> Finding | None:
     """The finding for something done on ``done_on`` against ``deadline``; None when in time.
 
     ``what`` names the document, payment or filing; ``done`` the act ('印发', '报送', '支付').
@@ -54,7 +53,7 @@ def _deadline_finding(*, region: str | None, subject: str, what: str, done: str,
         return None
     figures = {"done_on": done_on, "nominal_due": deadline.nominal, "due": deadline.due,
                "days_late": verdict.days_late if verdict.in_time is False else None}
-    evidence = Evidence(count=1, rows=rows or [], where=where)
+    evidence = Evidence(count=1, where=where)
     effect = Effect(amount=amount) if amount is not None else Effect()
     if verdict.in_time is None:
         return Finding(
@@ -262,9 +261,10 @@ def preallocation_and_settlement(sub, rules) -> Iterator[Finding]:
         setting, name = rules_by_kind[kind]
         issued_on = _issue_date(rows)
         row = next(r for r in rows if r["issued_on"] == issued_on)
-        amount = sum((r["amount"] for r in rows if r.get("amount") is not None), Decimal(0))
+        amounts = [r["amount"] for r in rows if r.get("amount") is not None]
+        shown = f"（{wan(sum(amounts, Decimal(0)))}）" if amounts and min(amounts) > 0 else ""  # a net clawback says little
         finding = _deadline_finding(
-            region=None, subject=number, what=f"{name}{number}" + (f"（{wan(amount)}）" if amount else ""),
+            region=None, subject=number, what=f"{name}{number}{shown}",
             done="印发", done_on=issued_on, deadline=annual(rules, setting, issued_on.year),
             where=table.where(row["_row"], "issued_on"),
             recommendation="督促按规定时限下达预拨及结算资金。")

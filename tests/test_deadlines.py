@@ -32,6 +32,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from auditkit import load_rulebook
 from auditkit.deadlines import annual, cut_off, is_working_day, on_date, within_days, year_end
@@ -94,13 +96,13 @@ def test_each_way_of_counting_is_a_rulebook_setting(tmp_path):
 
 
 def test_a_year_the_calendar_does_not_cover_is_never_guessed(rules):
-    """chinese-calendar 1.11 ends with 2026. Jan 15, 2027: a filing on Jan 14 is in time
-    whatever the holidays are; one on Jan 18 cannot be judged."""
-    deadline = annual(rules, "deadline.prefecture_request", 2027)
-    assert deadline.due is None and deadline.uncovered == 2027
-    assert deadline.judge(D(2027, 1, 14)).in_time is True
-    assert deadline.judge(D(2027, 1, 18)).in_time is None
-    assert "未收录2027年" in deadline.describe()
+    """No calendar has 2099's holidays (chinese-calendar 1.11 ends with 2026). Jan 15, 2099: a
+    filing on Jan 14 is in time whatever the holidays are; one on Jan 18 cannot be judged."""
+    deadline = annual(rules, "deadline.prefecture_request", 2099)
+    assert deadline.due is None and deadline.uncovered == 2099
+    assert deadline.judge(D(2099, 1, 14)).in_time is True
+    assert deadline.judge(D(2099, 1, 18)).in_time is None
+    assert "未收录2099年" in deadline.describe()
 
 
 def test_the_late_package_breaks_each_deadline_once():
@@ -134,6 +136,27 @@ def test_the_package_that_keeps_every_deadline_has_no_finding():
     assert result.findings == [] and result.skipped == []
 
 
+def test_a_received_document_never_passed_on_and_a_late_regional_settlement(fixtures, tmp_path):
+    """deadlines-ok without 内财社〔2023〕88号: nothing shows 财社〔2023〕95号 (received Sept 1, 2023)
+    was issued to the regions, a DL001 warning naming its Oct 7 deadline. The regional
+    settlement 内财社〔2024〕30号 issued Thu Aug 1, 2024 instead of by Wed July 31: DL006, 1 day."""
+    import shutil
+
+    package = tmp_path / "late"
+    shutil.copytree(fixtures / "deadlines-ok", package)
+    documents = package / "documents.csv"
+    lines = documents.read_text(encoding="utf-8").splitlines()
+    kept = [line.replace("2024-07-31", "2024-08-01") for line in lines if "内财社〔2023〕88号" not in line]
+    documents.write_text("\n".join(kept) + "\n", encoding="utf-8")
+    result = audit(package, "DL001,DL006")
+    [missing] = only(result, "DL001")
+    assert missing.subject == "财社〔2023〕95号" and missing.figures["due"] == D(2023, 10, 7)
+    assert "未见" in missing.condition
+    [late] = only(result, "DL006")
+    assert late.subject == "内财社〔2024〕30号" and late.figures["days_late"] == 1
+    assert late.figures["due"] == D(2024, 7, 31)
+
+
 def test_a_region_with_no_filing_is_reported_when_others_filed():
     """乌海市 is in the settlement table; the filings table has 呼和浩特市's and 包头市's 请示 and
     6月底参保人数 but none of 乌海市's: one DL003 and one DL005 finding, both for 乌海市. No
@@ -148,7 +171,7 @@ def test_a_deadline_in_an_uncovered_year_is_a_warning_that_says_so():
     [finding] = result.findings
     assert finding.region == "包头市" and finding.severity == "warning"
     assert finding.figures["days_late"] is None and finding.figures["due"] is None
-    assert "未收录2027年" in finding.condition
+    assert "未收录2099年" in finding.condition
 
 
 def test_money_paid_on_jan_2_never_counts_for_the_year_before():
@@ -189,3 +212,15 @@ def test_an_unknown_level_is_refused_with_its_place(fixtures, tmp_path):
         load_package(package)
     assert (error.value.file, error.value.row) == ("documents.csv", 5)
     assert "发文层级" in error.value.column and "中央、自治区、盟市、旗县" in error.value.message
+
+
+@given(event=st.dates(min_value=D(2005, 1, 1), max_value=D(2025, 10, 31)), days=st.integers(1, 60))
+def test_a_moved_deadline_is_the_first_working_day_on_or_after_day_n(event, days):
+    """For any event in the years the calendar covers: day N is event + N; the deadline is a
+    working day on or after it, and every day from day N up to the deadline is a day off."""
+    rules = load_rulebook("nmg")
+    deadline = within_days(event, days, rules)
+    assert deadline.nominal == event + dt.timedelta(days=days)
+    assert deadline.due >= deadline.nominal and is_working_day(deadline.due)
+    gap = (deadline.due - deadline.nominal).days
+    assert all(not is_working_day(deadline.nominal + dt.timedelta(days=k)) for k in range(gap))
