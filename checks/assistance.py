@@ -3,7 +3,8 @@
 AL001 and AL002 compare each region's declared allocation with the factor formula of 第六条, as
 ``auditkit.allocation.allocate`` recomputes it (the same figures the assessment prints); AL003
 checks that a fund's allocations add up to the total the manifest says was issued. DL007 and
-DL008 (第七条's advance ratio and 30 days) are the deadline family's, in ``checks/deadlines.py``.
+DL008 check 第七条: next year's advance against this year's execution, and the formal budget
+within 30 days of the congress's approval, with the deadline machinery of ``auditkit.deadlines``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.allocation import FUND_TITLES, FundAllocation, allocate, to_decimal
+from auditkit.deadlines import PERIOD_SETTINGS, canonical, chinese_date, documents_by_number, within_days
 from auditkit.money import matches, wan, yuan
 
 PROGRAMS = ("medical-assistance",)
@@ -150,3 +152,102 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
             effect=Effect(amount=abs(difference)),
             figures={"declared": summed, "expected": declared_total, "difference": difference},
             evidence=Evidence(count=len(entry.regions), where=table.where(None, "allocated")))
+
+
+# --- 第七条: the advance and the formal budget (deadline machinery of auditkit.deadlines) ------
+
+
+def _documents_of(sub, purpose: str) -> dict[str, list[dict]]:
+    """The regional documents of one purpose, by number (one row per region they allocate to)."""
+    return {number: rows for number, rows in documents_by_number(sub).items()
+            if canonical("documents", "purpose", rows[0]["purpose"]) == purpose
+            and canonical("documents", "level", rows[0]["level"]) == "regional"}
+
+
+def _document_amount(rows: list[dict]) -> Decimal:
+    """A document's amount: the sum of its per-region rows, or its whole-jurisdiction row(s)."""
+    regional = [row for row in rows if row.get("region")]
+    return sum((row.get("amount") or ZERO for row in (regional or rows)), ZERO)
+
+
+@check("DL007", "提前下达医疗救助资金不足", cites="内蒙古自治区医疗救助补助资金管理办法 第七条",
+       needs=["documents.amount"], params=["assistance.advance_ratio"], severity="warning", programs=PROGRAMS)
+def advance_ratio(sub, rules) -> Iterator[Finding]:
+    """自治区财政厅每年提前下达地方下一年度自治区财政医疗救助资金预计数，提前下达数与前一年度执行数之比原则上不低于90%。
+
+    The advance is the sum of the regional documents of purpose ``advance`` issued in the
+    package's year Y (next year's money); the execution is ``[funds] prior_execution``, Y's
+    executed amount. The ratio is unrounded. Without the execution figure the check says it
+    cannot judge; without any advance document the advance is 0.
+    """
+    table = sub.table("documents")
+    ratio = rules.get("assistance.advance_ratio").decimal
+    execution = sub.manifest.funds.get("prior_execution")
+    if execution is None:
+        yield Finding(
+            subject="prior_execution",
+            condition=f"清单未列{sub.year}年度医疗救助资金执行数（[funds] prior_execution），无法核对提前下达比例。",
+            recommendation="在清单中写明本年度医疗救助资金执行数。",
+            evidence=Evidence(count=0, where=table.file))
+        return
+    advances = {n: rows for n, rows in _documents_of(sub, "advance").items()
+                if min(r["issued_on"] for r in rows).year == sub.year}
+    advance = sum((_document_amount(rows) for rows in advances.values()), ZERO)
+    if execution <= 0 or advance >= ratio * execution:
+        return
+    numbers = "、".join(sorted(advances)) or "无"
+    yield Finding(
+        subject="advance",
+        condition=(f"{sub.year}年提前下达{sub.year + 1}年度医疗救助资金{yuan(advance)}（文件：{numbers}），"
+                   f"为{sub.year}年度执行数{yuan(execution)}的{advance / execution * 100:.2f}%，"
+                   f"低于{ratio * 100:.0f}%，按{ratio * 100:.0f}%计少下达{wan(ratio * execution - advance)}。"),
+        recommendation=f"提前下达下一年度医疗救助资金预计数，使之不低于本年度执行数的{ratio * 100:.0f}%。",
+        effect=Effect(amount=ratio * execution - advance),
+        figures={"declared": advance, "expected": ratio * execution, "rate": advance / execution},
+        evidence=Evidence(count=len(advances), where=table.where(None, "amount")))
+
+
+@check("DL008", "医疗救助补助资金预算未在规定期限内正式下达", cites="内蒙古自治区医疗救助补助资金管理办法 第七条",
+       needs=["documents"], params=["deadline.assistance_budget_days", *PERIOD_SETTINGS], severity="warning",
+       programs=PROGRAMS)
+def budget_after_approval(sub, rules) -> Iterator[Finding]:
+    """自治区财政厅应在人大批准预算后30日内正式下达医疗救助补助资金预算。
+
+    The event is ``[dates] budget_approved_on``; the documents are the regional ones of purpose
+    ``budget``, each judged by its earliest issue date. The 30 days start the day after the
+    approval and end on the next working day when day 30 is not one (auditkit.deadlines).
+    """
+    table = sub.table("documents")
+    approved = sub.manifest.dates.get("budget_approved_on")
+    if approved is None:
+        yield Finding(
+            subject="budget_approved_on",
+            condition="清单未列人大批准预算的日期（[dates] budget_approved_on），无法核对医疗救助补助资金预算下达时限。",
+            recommendation="在清单中写明本级人民代表大会批准预算的日期。",
+            evidence=Evidence(count=0, where=table.file))
+        return
+    days = int(rules.get("deadline.assistance_budget_days").value)
+    deadline = within_days(approved, days, rules, "人大批准预算")
+    budgets = _documents_of(sub, "budget")
+    if not budgets:
+        yield Finding(
+            subject="budget:missing",
+            condition=f"资金文件表中未见正式下达医疗救助补助资金预算的文件；{deadline.describe()}。",
+            recommendation="核实是否已正式下达；未下达的立即下达。",
+            evidence=Evidence(count=0, where=table.file))
+        return
+    for number, rows in sorted(budgets.items()):
+        first = min(rows, key=lambda row: row["issued_on"])
+        verdict = deadline.judge(first["issued_on"])
+        if verdict.in_time:
+            continue
+        late = f"逾期{verdict.days_late}日" if verdict.in_time is False else "是否逾期待核实（节假日数据未收录该年度）"
+        yield Finding(
+            subject=number,
+            condition=(f"医疗救助补助资金预算文件{number}于{chinese_date(first['issued_on'])}印发，"
+                       f"{deadline.describe()}，{late}。"),
+            recommendation=f"今后在人大批准预算后{days}日内正式下达医疗救助补助资金预算。",
+            effect=Effect(amount=_document_amount(rows)),
+            figures={"done_on": first["issued_on"], "nominal_due": deadline.nominal, "due": deadline.due,
+                     "days_late": verdict.days_late if verdict.in_time is False else None},
+            evidence=Evidence(count=1, where=table.where(first["_row"], "issued_on")))

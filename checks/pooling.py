@@ -1,17 +1,19 @@
 """League-pooling checks (阿拉善盟医疗保险基金盟级统筹管理办法，阿署办发〔2020〕30号).
 
 PL001 recomputes each year's extraction into the risk pool (共济金, 第十五、十六条), PL002 the order
-in which a 旗（区）'s deficit was covered (第十七条). DL009 (monthly uploads, 第六条) is the deadline
-family's, in ``checks/deadlines.py``.
+in which a 旗（区）'s deficit was covered (第十七条); DL009 the monthly uploads to the league's
+account (第六条), with the deadline machinery of ``auditkit.deadlines``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, PackageError, check
+from auditkit.deadlines import DATE_SETTINGS, chinese_date, on_date
 from auditkit.money import matches, wan, yuan
 
 PROGRAMS = ("pooling",)
@@ -166,3 +168,58 @@ def deficit_order(sub, rules) -> Iterator[Finding]:
                 effect=Effect(amount=abs(difference)),
                 figures={"declared": covered, "expected": gap, "difference": difference},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "gap")))
+
+
+_MONTH = re.compile(r"(?:(\d{4})\s*[-/.年])?\s*(\d{1,2})\s*月?")
+
+
+def _month(table, row: dict, year: int) -> tuple[int, int]:
+    """'2023-01', '2023年1月', '2023/1', '1月' (the package's year) -> (2023, 1)."""
+    text = "".join((row["month"] or "").split())
+    match = _MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise PackageError(f"所属月份应写作“2023-01”或“2023年1月”，实为“{row['month']}”", file=table.file,
+                           sheet=table.sheet, row=row["_row"], column=table.headers.get("month"))
+    return int(match.group(1) or year), int(match.group(2))
+
+
+@check("DL009", "医保基金未按月及时上划", cites="阿署办发〔2020〕30号 第六条", needs=["pooling_uploads"],
+       params=["deadline.pooling_upload_day", *DATE_SETTINGS], severity="warning", programs=PROGRAMS)
+def monthly_upload(sub, rules) -> Iterator[Finding]:
+    """盟本级及旗（区）征缴的城镇职工和城乡居民基本医疗保险费、生育保险费和大额医疗保险费进入同级医保基金财政专户后，应于每月10日前将上月征缴的费用足额上划至盟医保基金相应财政专户。
+
+    Each row's month M is due on the 10th of M+1 (the rulebook's ``deadline.pooling_upload_day``),
+    the day included and moved to the next working day when it is not one
+    (``auditkit.deadlines.on_date``). An upload short of the month's collection is a finding of
+    its own: the rest was not uploaded by the deadline.
+    """
+    table = sub.table("pooling_uploads")
+    day = int(rules.get("deadline.pooling_upload_day").value)
+    for row in table.rows():
+        county = "".join((row["county"] or "").split())
+        scheme = "".join((row.get("scheme") or "").split())
+        year, month = _month(table, row, sub.year)
+        due_year, due_month = (year + 1, 1) if month == 12 else (year, month + 1)
+        deadline = on_date(dt.date(due_year, due_month, day), rules, f"上划期限为次月{day}日前，即{due_year}年{due_month}月{day}日前")
+        label = f"{county}{year}年{month}月征缴的{scheme}医保费"
+        verdict = deadline.judge(row["uploaded_on"])
+        if not verdict.in_time:
+            late = f"逾期{verdict.days_late}日" if verdict.in_time is False else "是否逾期待核实（节假日数据未收录该年度）"
+            yield Finding(
+                region=county, subject=f"{year}-{month:02d}:{scheme}:late",
+                condition=f"{label}于{chinese_date(row['uploaded_on'])}上划至盟医保基金财政专户，{deadline.describe()}，{late}。",
+                recommendation=f"每月{day}日前将上月征缴的医保费足额上划至盟医保基金财政专户。",
+                effect=Effect(amount=row.get("uploaded") or row.get("collected") or ZERO),
+                figures={"done_on": row["uploaded_on"], "nominal_due": deadline.nominal, "due": deadline.due,
+                         "days_late": verdict.days_late if verdict.in_time is False else None},
+                evidence=Evidence(count=1, where=table.where(row["_row"], "uploaded_on")))
+        collected, uploaded = row.get("collected"), row.get("uploaded")
+        if (collected is not None and uploaded is not None
+                and collected - uploaded > _tol(row, "uploaded") + _tol(row, "collected")):
+            yield Finding(
+                region=county, subject=f"{year}-{month:02d}:{scheme}:short",
+                condition=f"{label}{yuan(collected)}，只上划{yuan(uploaded)}，{wan(collected - uploaded)}未上划。",
+                recommendation="将上月征缴的医保费足额上划至盟医保基金财政专户。",
+                effect=Effect(amount=collected - uploaded),
+                figures={"declared": uploaded, "expected": collected, "difference": uploaded - collected},
+                evidence=Evidence(count=1, where=table.where(row["_row"], "uploaded")))

@@ -58,8 +58,10 @@ def test_package_that_keeps_the_rules_has_no_finding():
     """assistance-ok declares exactly the allocations worked out in the module docstring, the
     emergency ones rounded to the fen (516,666.67 and 263,333.33: within 0.005 元 of the
     formula), and they add up to the totals: 3,330,000 + 4,720,000 + 1,950,000 = 10,000,000 and
-    516,666.67 + 263,333.33 + 220,000 = 1,000,000."""
-    result = _run("assistance-ok", "AL")
+    516,666.67 + 263,333.33 + 220,000 = 1,000,000. Its advance of 10,000,000 is at least 90% of
+    the execution 11,000,000 (9,900,000), and its budget, issued 2024-02-20, is within 30 days of
+    the approval on 2024-01-25 (due 2024-02-26, see the DL008 test)."""
+    result = _run("assistance-ok", "AL,DL007,DL008")
     assert result.findings == []
     assert result.skipped == []
 
@@ -162,3 +164,24 @@ def test_unknown_fund_is_a_package_error(tmp_path):
     with pytest.raises(PackageError) as error:
         allocate(sub, load_rulebook("nmg"))
     assert error.value.row == 2 and "资金类别" in str(error.value)
+
+
+def test_dl007_advance_below_ninety_percent():
+    """assistance-dl007-broken: advance 9,000,000 against 90% × 11,000,000 = 9,900,000:
+    900,000 short; the ratio is 9,000,000 / 11,000,000 = 0.818181… (81.82%)."""
+    [finding] = _by_code(_run("assistance-dl007-broken", "DL007"), "DL007")
+    assert finding.severity == "warning"
+    assert finding.figures["expected"] == Decimal(9900000)
+    assert finding.effect.amount == Decimal(900000)
+    assert "81.82%" in finding.condition
+
+
+def test_dl008_budget_a_day_late_after_a_weekend():
+    """assistance-dl008-broken: approved 2024-01-25; the 30 days start the next day, so day 30
+    is 2024-01-25 + 30 = 2024-02-24, a Saturday, moved to Monday 2024-02-26. Issued 2024-02-27:
+    one day late. (assistance-ok's 2024-02-20 is in time.)"""
+    [finding] = _by_code(_run("assistance-dl008-broken", "DL008"), "DL008")
+    assert finding.subject == "内财社〔2024〕101号"
+    assert finding.figures["nominal_due"].isoformat() == "2024-02-24"
+    assert finding.figures["due"].isoformat() == "2024-02-26"
+    assert finding.figures["days_late"] == 1

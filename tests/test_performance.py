@@ -101,3 +101,16 @@ def test_pf001_reads_the_tacheng_table():
     sub = load_package(FIXTURES / "tacheng-2020")
     kinds = [parse_target(row["target"]).kind for row in sub.table("performance").rows()]
     assert kinds.count("qualitative") == 3 and kinds.count("range") == 1
+
+
+def test_pf002_codes_kept():
+    """performance-ok's document books income under 1100249 and expenditure under 2101202."""
+    assert _run("performance-ok", "PF002").findings == []
+
+
+def test_pf002_wrong_expenditure_code():
+    """performance-pf002-broken books the expenditure under 2101201 instead of 2101202; the
+    income code 1100249 is right, so there is one finding."""
+    [finding] = _run("performance-pf002-broken", "PF002").findings
+    assert finding.subject == "expenditure_code:呼财社〔2023〕12号"
+    assert finding.figures["expected"] == "2101202"

@@ -39,8 +39,10 @@ def _run(path: Path, codes: str):
 
 
 def test_package_that_keeps_the_rules():
-    """Every extraction and every cover of pooling-ok is as worked out in the module docstring."""
-    result = _run(FIXTURES / "pooling-ok", "PL")
+    """Every extraction and every cover of pooling-ok is as worked out in the module docstring;
+    its uploads reach the league account by the 10th of the next month: January's on Feb 10,
+    2023; May's on Monday June 12 (June 10 was a Saturday); September's on Oct 9."""
+    result = _run(FIXTURES / "pooling-ok", "PL,DL009")
     assert result.findings == [] and result.skipped == []
 
 
@@ -112,3 +114,27 @@ def test_unknown_scheme_is_a_package_error(tmp_path):
     with pytest.raises(PackageError) as error:
         _run(path, "PL001")
     assert error.value.row == 2 and "险种" in str(error.value)
+
+
+def test_dl009_upload_a_day_late():
+    """pooling-dl009-broken: 阿拉善左旗's May 2023 collections were due on June 10, a Saturday,
+    moved to Monday June 12; they arrived on June 13, one day late."""
+    [finding] = _run(FIXTURES / "pooling-dl009-broken", "DL009").findings
+    assert finding.region == "阿拉善左旗" and finding.subject == "2023-05:职工:late"
+    assert finding.figures["due"].isoformat() == "2023-06-12"
+    assert finding.figures["days_late"] == 1
+
+
+def test_dl009_upload_short_of_the_collection(tmp_path):
+    """December's 500,000 collected, 450,000 uploaded on Jan 10 of the next year (in time):
+    50,000 was not uploaded. A month written as just 12月 takes the package's year."""
+    path = tmp_path / "p"
+    path.mkdir()
+    (path / "u.csv").write_text("旗（区）,险种,所属月份,当月征缴金额,上划金额,上划日期\n"
+                                "额济纳旗,居民,12月,500000,450000,2024-01-10\n", encoding="utf-8")
+    (path / "submission.toml").write_text(
+        '[submission]\nprogram = "pooling"\njurisdiction = "nmg"\nyear = 2023\n'
+        '[tables]\npooling_uploads = "u.csv"\n', encoding="utf-8")
+    [finding] = _run(path, "DL009").findings
+    assert finding.subject == "2023-12:居民:short"
+    assert finding.effect.amount == Decimal(50000)
