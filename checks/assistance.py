@@ -26,8 +26,19 @@ def _percent(value) -> str:
     return f"{to_decimal(value) * 100:.4f}%"
 
 
-def _formula_findings(sub, entry: FundAllocation, basis_text) -> Iterator[Finding]:
+def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
+    """AL001/AL002: one finding per region whose declared allocation is not the formula's.
+    ``need_text(weights, region)`` words the need part of the basis."""
+    entry: FundAllocation | None = allocate(sub, rules).get(fund)
+    if entry is None:
+        return
     table = sub.table("assistance")
+    w = entry.weights
+
+    def basis_text(r) -> str:
+        return (need_text(w, r) + f"，权重{w['need_weight'] * 100:.0f}%；"
+                f"绩效因素占比{_percent(r.performance_share)}，权重{w['performance_weight'] * 100:.0f}%。")
+
     name = FUND_TITLES[entry.fund]
     if entry.missing:
         rows = sorted({row for row, _ in entry.missing})
@@ -66,16 +77,8 @@ def urban_rural_allocation(sub, rules) -> Iterator[Finding]:
     part in the sums. A region whose factors are missing stops the recomputation of the whole
     fund (every share depends on every row): one warning names the rows.
     """
-    entry = allocate(sub, rules).get("urban_rural")
-    if entry is None:
-        return
-    w = entry.weights
-
-    def basis(r) -> str:
-        return (f"需求因素（一般需求因素×分档分担比例）占比{_percent(r.need_share)}，权重{w['need_weight'] * 100:.0f}%；"
-                f"绩效因素占比{_percent(r.performance_share)}，权重{w['performance_weight'] * 100:.0f}%。")
-
-    yield from _formula_findings(sub, entry, basis)
+    yield from _formula_findings(
+        sub, rules, "urban_rural", lambda w, r: f"需求因素（一般需求因素×分档分担比例）占比{_percent(r.need_share)}")
 
 
 @check("AL002", "疾病应急救助资金分配与因素法不符", cites=CITES, programs=PROGRAMS,
@@ -88,17 +91,9 @@ def emergency_allocation(sub, rules) -> Iterator[Finding]:
     Seed 001 heads this formula 疟疾应急救助资金, a typo for 疾病应急救助资金 (第二条); findings
     always say 疾病应急救助. The weights are the rulebook's ``assistance.emergency.*``.
     """
-    entry = allocate(sub, rules).get("emergency")
-    if entry is None:
-        return
-    w = entry.weights
-
-    def basis(r) -> str:
-        return (f"人口、发病率（权重{w['population_weight'] * 100:.0f}%、{w['incidence_weight'] * 100:.0f}%）"
-                f"经财力因素调整后占比{_percent(r.need_share)}，权重{w['need_weight'] * 100:.0f}%；"
-                f"绩效因素占比{_percent(r.performance_share)}，权重{w['performance_weight'] * 100:.0f}%。")
-
-    yield from _formula_findings(sub, entry, basis)
+    yield from _formula_findings(
+        sub, rules, "emergency", lambda w, r: (f"人口、发病率（权重{w['population_weight'] * 100:.0f}%、"
+                                              f"{w['incidence_weight'] * 100:.0f}%）经财力因素调整后占比{_percent(r.need_share)}"))
 
 
 @check("AL003", "医疗救助补助资金分配合计与资金总额不符", cites=CITES, programs=PROGRAMS,

@@ -185,3 +185,19 @@ def test_dl008_budget_a_day_late_after_a_weekend():
     assert finding.figures["nominal_due"].isoformat() == "2024-02-24"
     assert finding.figures["due"].isoformat() == "2024-02-26"
     assert finding.figures["days_late"] == 1
+
+
+def test_missing_factor_stops_the_fund(tmp_path):
+    """One 盟市 without its need factor: every share depends on every row, so the fund is not
+    recomputed and one warning names the row (3), instead of three wrong findings."""
+    (tmp_path / "submission.toml").write_text(
+        '[submission]\nprogram = "medical-assistance"\njurisdiction = "nmg"\nyear = 2024\n'
+        '[tables]\nassistance = "a.csv"\n[funds]\nurban_rural = 300\n', encoding="utf-8")
+    (tmp_path / "a.csv").write_text(
+        "地区,资金类别,一般需求因素,按地区分档分担比例,绩效因素,应下达资金\n"
+        "包头市,城乡医疗救助,1,80%,1,100\n乌海市,城乡医疗救助,,80%,1,100\n赤峰市,城乡医疗救助,1,80%,1,100\n",
+        encoding="utf-8")
+    sub = load_package(tmp_path)
+    result = run(sub, load_rulebook("nmg"), list(select(load_checks(), ["AL001"])))
+    [finding] = result.findings
+    assert finding.severity == "warning" and "第3行" in finding.condition

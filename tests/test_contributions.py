@@ -88,3 +88,15 @@ def test_ct005_deficit_budget():
 def test_each_broken_package_breaks_only_its_rule(name):
     codes = {f.code for f in _run(name).findings}
     assert codes == {name.split("-")[1].upper()}
+
+
+def test_ct001_without_the_average_wage(tmp_path):
+    """Without [funds] average_wage no base but an employee's can be judged: CT001 says so in
+    one finding rather than passing the package."""
+    (tmp_path / "submission.toml").write_text(
+        '[submission]\nprogram = "contributions"\njurisdiction = "nmg"\nyear = 2027\n'
+        '[tables]\ncontribution_bases = "b.csv"\n', encoding="utf-8")
+    (tmp_path / "b.csv").write_text("缴费单位,人员类别,缴费基数\n李某,灵活就业人员,72000\n", encoding="utf-8")
+    sub = load_package(tmp_path)
+    [finding] = run(sub, load_rulebook("nmg"), list(select(load_checks(), ["CT001"]))).findings
+    assert finding.subject == "average_wage"
