@@ -204,7 +204,7 @@ _table(TableSpec("assistance", "医疗救助补助资金分配表", (
 _POOL_SCHEME = _c("scheme", "text", "险种", "基金类别", "参保类别")
 # League pooling (阿署办发〔2020〕30号) is run inside one 盟: its rows are the 旗（区） and 盟本级, not
 # regions of the jurisdiction's rulebook, so they are named in a column of their own.
-_COUNTY = _c("county", "text", "旗(区)", "旗区", "地区", "单位", required=True)
+_COUNTY = _c("county", "text", "旗（区）", "旗区", "地区", "单位", required=True)
 
 _table(TableSpec("pooling_uploads", "医保基金按月上划表", (
     _COUNTY,
