@@ -158,7 +158,11 @@ def year_end(year: int, rules: Rulebook) -> Deadline:
     """The year-end money cut-off of ``year`` (DL002, the arrival rate of AR001): never moved
     unless the rulebook's ``deadline.year_end_rolls`` is on."""
     day = month_day(rules, "deadline.money_in_special_account", year)
-    return _roll(day, f"{year}年{day.month}月底前", rules, bool(_setting(rules, "deadline.year_end_rolls")))
+    rolls = bool(_setting(rules, "deadline.year_end_rolls"))
+    rule = f"{year}年{day.month}月底前"
+    if not rolls and is_working_day(day) is False:
+        rule += f"；{chinese_date(day)}虽为{_day_off_reason(day)}，预算年度至此终了，不予顺延"
+    return _roll(day, rule, rules, rolls)
 
 
 def cut_off(year: int, rules: Rulebook | None) -> dt.date:

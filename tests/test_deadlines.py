@@ -8,7 +8,7 @@ the chinese-calendar package records them):
   day 30 is Oct 1 (off), the next working day is Sat Oct 7, 2023.
 - 2024 Spring Festival: Feb 10 – 17 off; Sun Feb 4 and Sun Feb 18 are make-up working days.
   Feb 15, 2024 (Thu) is off, so a filing due then is in time on Sun Feb 18, 2024.
-- Dec 31, 2023 is a Sunday and Jan 1, 2024 a holiday; the year-end money cut-off stays Dec 31,
+- Dec 31, 2023, a Sunday, and Jan 1, 2024 are the New Year holiday; the year-end cut-off stays Dec 31,
   so money paid on Tue Jan 2, 2024 is 2 days late and never counts for 2023.
 - Jan 15, 2024 is a Monday, Aug 31, 2023 a Thursday, June 30, 2023 a Friday, July 31, 2024 a
   Wednesday: none moves. June 30, 2024 is a Sunday: it moves to Mon July 1, 2024.
@@ -71,14 +71,17 @@ def test_a_filing_due_feb_15_2024_is_in_time_on_feb_18(rules):
     assert deadline.judge(D(2024, 2, 18)).in_time
     assert deadline.judge(D(2024, 2, 19)).days_late == 1
     assert "春节" in deadline.describe()
+    assert annual(rules, "deadline.central_preallocation", 2024).due == D(2024, 7, 1)  # Sun June 30
+    assert annual(rules, "deadline.prefecture_request", 2024).due == D(2024, 1, 15)  # a Monday
 
 
 def test_the_year_end_cut_off_never_moves_even_on_a_sunday(rules):
-    """Dec 31, 2023 is a Sunday: the cut-off stays Dec 31; Jan 2, 2024 is 2 days late."""
+    """Dec 31, 2023 (a Sunday in the New Year holiday): the cut-off stays; Jan 2, 2024 is 2 days late."""
     deadline = year_end(2023, rules)
     assert deadline.due == D(2023, 12, 31)
     assert deadline.judge(D(2024, 1, 2)).days_late == 2
     assert cut_off(2023, rules) == D(2023, 12, 31)
+    assert "元旦假期，预算年度至此终了，不予顺延" in deadline.describe()
 
 
 def test_each_way_of_counting_is_a_rulebook_setting(tmp_path):
