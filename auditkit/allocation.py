@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any
 
 from auditkit.errors import PackageError
+from auditkit.findings import RegionAssessment
 from auditkit.package import Submission
 from auditkit.rulebook import Rulebook
 from auditkit.settlement import region_name
@@ -91,16 +92,16 @@ class FundAllocation:
 
 
 @dataclass
-class AllocationAssessment:
-    """核定结果 of one region and fund: the recomputed allocation, the declared one beside it."""
+class AllocationAssessment(RegionAssessment):
+    """核定结果 of one region and fund: the recomputed allocation, the declared one beside it.
 
-    region: str
-    fund: str
-    allocated: Decimal | None
-    need_share: Decimal | None
-    performance_share: Decimal | None
-    declared: dict[str, Any] = field(default_factory=dict)
-    basis: dict[str, str] = field(default_factory=dict)
+    A RegionAssessment whose resident-subsidy figures stay None, so that what reads an
+    assessment row by those names keeps working; ``fund`` tells the two kinds apart."""
+
+    fund: str = ""
+    allocated: Decimal | None = None
+    need_share: Decimal | None = None
+    performance_share: Decimal | None = None
 
 
 def _weights(rules: Rulebook | None, fund: str) -> dict[str, Decimal] | None:
