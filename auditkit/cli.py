@@ -31,6 +31,11 @@ class Format(str, Enum):
     json = "json"
 
 
+class Mode(str, Enum):
+    review = "review"
+    self_check = "self-check"
+
+
 def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
@@ -43,6 +48,9 @@ def write_atomically(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide a report from colleagues
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -101,24 +109,86 @@ def check_command(
     output_format: Annotated[Format, typer.Option("--format", help="终端输出格式：text 或 json")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", help="将 JSON 结果写入此文件")] = None,
     reveal_ids: Annotated[bool, typer.Option("--reveal-ids", help="显示完整身份证号（默认脱敏）")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="写出审核意见或自查报告（.pdf 或 .html）")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出审核工作底稿（Excel）")] = None,
+    mode: Annotated[Mode, typer.Option("--mode", help="文书类型：review（审核意见）或 self-check（自查报告）")] = Mode.review,
+    previous: Annotated[Path | None, typer.Option("--previous", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD（默认今天）")] = None,
+    font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from auditkit.output import dumps, print_summary
 
+        issued = _parse_date(date)
+        _check_report_suffix(report)
         result = run_check(package, rulebook, select, ignore, checks_dir)
-        text = dumps(result, reveal_ids)
+        tracking = _tracking(result, previous)
+        text = dumps(result, reveal_ids, tracking)
+        documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
         if output is not None:
             write_atomically(output, text)
+        for path, data in documents.items():
+            write_atomically(path, data)
         if output_format is Format.json:
             sys.stdout.write(text)
         else:
             print_summary(result, _console(), reveal_ids)
+            if tracking is not None:
+                counts = tracking.counts
+                _console().print(f"整改跟踪（对照 {previous}）：新发现 {counts['新发现']} 项，"
+                                 f"仍未整改 {counts['仍未整改']} 项，已整改 {counts['已整改']} 项。")
             if output is not None:
                 _console().print(f"JSON 结果已写入 {output}")
+            for path in documents:
+                _console().print(f"已写入 {path}")
         return EXIT_FINDINGS if result.count("error") else EXIT_OK
 
     _guarded(debug, body)
+
+
+def _parse_date(text: str | None):
+    """--date YYYY-MM-DD, or None for today."""
+    import datetime as dt
+
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise PackageError(f"--date 应为 YYYY-MM-DD 格式的日期，如 2024-02-18，现为“{text}”") from None
+
+
+def _check_report_suffix(report: Path | None) -> None:
+    if report is not None and report.suffix.lower() not in (".pdf", ".html", ".htm"):
+        raise PackageError("--report 的文件名应以 .pdf 或 .html 结尾", file=str(report))
+
+
+def _tracking(result, previous: Path | None):
+    if previous is None:
+        return None
+    from auditkit.report.tracking import load_previous, track
+
+    return track(result.findings, load_previous(previous), Path(previous).name)
+
+
+def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
+               reveal_ids: bool, font_dirs: list[Path], rectification_days: int | None = None) -> dict[Path, bytes | str]:
+    """The review document (PDF or HTML) and the working papers, rendered in memory first so
+    that a failure leaves no file half written."""
+    documents: dict[Path, bytes | str] = {}
+    if report is None and xlsx is None:
+        return documents
+    from auditkit.report import ReportOptions, build, render_html, render_pdf, workbook_bytes
+
+    if report is not None:
+        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking,
+                                              rectification_days=rectification_days))
+        pdf = report.suffix.lower() == ".pdf"
+        documents[report] = render_pdf(context, font_dirs) if pdf else render_html(context, font_dirs)
+    if xlsx is not None:
+        documents[xlsx] = workbook_bytes(result, tracking, reveal_ids)
+    return documents
 
 
 @app.command("checks", help="列出全部检查：代码、名称、依据和所需的表。")
@@ -150,15 +220,48 @@ def demo_package() -> Path:
     return bundled if bundled.is_dir() else here.parent / "fixtures" / "demo-nmg-2023"
 
 
-@app.command("demo", help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算）并显示审核结果。")
-def demo_command(debug: Annotated[bool, typer.Option("--debug")] = False) -> None:
+DEMO_REPORT = "auditkit-demo-审核意见.pdf"
+
+
+@app.command("demo", help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF。")
+def demo_command(
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="审核意见 PDF 的写出目录（默认当前目录）")] = Path("."),
+    debug: Annotated[bool, typer.Option("--debug")] = False,
+) -> None:
     def body() -> int:
         from auditkit.output import print_summary
 
         package = demo_package()
         _console().print(f"示例数据包：{package}")
-        print_summary(run_check(package), _console())
+        result = run_check(package)
+        print_summary(result, _console())
+        path = output_dir / DEMO_REPORT
+        for target, data in _documents(result, path, None, "review", None, None, False, []).items():
+            write_atomically(target, data)
+        _console().print(f"示例审核意见（PDF）已写入 {path.resolve()}")
         return EXIT_OK  # the demo succeeds whenever it ran, whatever it found
+
+    _guarded(debug, body)
+
+
+@app.command("template", help="写出一个空白数据包：清单和带中文表头、单位行及数据校验的 Excel 工作簿。")
+def template_command(
+    program: Annotated[str, typer.Argument(help="项目类型：resident-subsidy、medical-assistance、pooling、contributions")],
+    folder: Annotated[Path, typer.Argument(help="写出数据包的目录")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="管辖区规则库代码")] = "nmg",
+    debug: Annotated[bool, typer.Option("--debug")] = False,
+) -> None:
+    def body() -> int:
+        from auditkit.report.template import template_files
+
+        files = template_files(program, jurisdiction)
+        existing = [name for name in files if (folder / name).exists()]
+        if existing:
+            raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))
+        for name, data in files.items():
+            write_atomically(folder / name, data)
+        _console().print(f"空白数据包已写入 {folder}：{'、'.join(files)}")
+        return EXIT_OK
 
     _guarded(debug, body)
 

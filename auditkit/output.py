@@ -60,7 +60,10 @@ def finding_json(f: Finding, reveal: bool = False) -> dict[str, Any]:
     return _clean(data, "", reveal)
 
 
-def result_json(result: Result, reveal: bool = False) -> dict[str, Any]:
+def result_json(result: Result, reveal: bool = False, tracking=None) -> dict[str, Any]:
+    """``tracking`` (auditkit.report.tracking.Tracking, from ``--previous``) adds each finding's
+    ``rectification`` (新发现 / 仍未整改) and a top-level ``rectification`` block that lists the
+    previous findings now gone (已整改)."""
     sub = result.submission
     rules = result.rulebook
     assessment = []
@@ -85,7 +88,7 @@ def result_json(result: Result, reveal: bool = False) -> dict[str, Any]:
             "basis": row.basis,
         }
         assessment.append(_clean(item, "", reveal))
-    return {
+    data = {
         "auditkit": __version__,
         "package": {
             "program": sub.manifest.program,
@@ -103,10 +106,16 @@ def result_json(result: Result, reveal: bool = False) -> dict[str, Any]:
         "summary": {"errors": result.count("error"), "warnings": result.count("warning"),
                     "info": result.count("info")},
     }
+    if tracking is not None:
+        for item in data["findings"]:
+            item["rectification"] = tracking.status(item["key"])
+        data["rectification"] = {"previous": tracking.source, "counts": tracking.counts,
+                                 "rectified": _clean(tracking.rectified, "", reveal)}
+    return data
 
 
-def dumps(result: Result, reveal: bool = False) -> str:
-    return json.dumps(result_json(result, reveal), ensure_ascii=False, indent=2) + "\n"
+def dumps(result: Result, reveal: bool = False, tracking=None) -> str:
+    return json.dumps(result_json(result, reveal, tracking), ensure_ascii=False, indent=2) + "\n"
 
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}

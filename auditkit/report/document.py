@@ -1,0 +1,390 @@
+"""The review document and the self-check report as data: what the templates print.
+
+Everything here is read from the run's Findings and Assessment (and the manifest's words:
+year, submitter, reviewer), so a template never computes a figure: money is formatted here once,
+in 万元 with two decimals in the text and in 元 to the fen in tables. ID numbers are masked in
+every string unless ``reveal_ids``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from auditkit import __version__
+from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
+from auditkit.money import round_fen, wan
+from auditkit.report.tracking import NEW, OPEN, Tracking
+from auditkit.runner import Result
+
+ZERO = Decimal(0)
+MODES = ("review", "self-check")
+
+# What a program's documents are about: the words of the title 关于{Y}年度{subject}的审核意见.
+PROGRAM_SUBJECTS = {
+    "resident-subsidy": "城乡居民基本医疗保险补助资金结算",
+    "medical-assistance": "医疗救助补助资金分配",
+    "pooling": "医疗保险基金盟级统筹",
+    "contributions": "基本医疗保险缴费及自治区级统筹",
+}
+FUNDING_LEVELS = {"central": "中央财政", "regional": "自治区本级财政"}
+
+# Check families (the code's letters) and the heading their findings are grouped under, in the
+# order the review presents them: money first, then enrollment, deadlines and the rest.
+FAMILIES = (
+    ("ST", "结算资金计算方面"),
+    ("AR", "地方财政补助资金到位方面"),
+    ("FE", "多报虚报参保人数扣减方面"),
+    ("EN", "参保人数核实方面"),
+    ("US", "高校学生参保补助方面"),
+    ("RW", "奖励资金分配方面"),
+    ("DS", "资金拨付方面"),
+    ("AL", "医疗救助资金分配方面"),
+    ("DL", "资金下达和材料报送时限方面"),
+    ("PL", "盟级统筹基金管理方面"),
+    ("CT", "缴费及自治区级统筹方面"),
+    ("PF", "绩效目标及预算科目方面"),
+)
+OTHER_FAMILY = "其他方面"
+
+CHINESE_DIGITS = "零一二三四五六七八九"
+
+
+def chinese_number(n: int) -> str:
+    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 35 -> 三十五 (enough for headings to 99)."""
+    if n < 10:
+        return CHINESE_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    if tens >= 10:
+        return str(n)
+    return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
+
+
+def chinese_date(day: dt.date) -> str:
+    """成文日期 as GB/T 9704-2012 7.3.5.3 writes it: 2024年2月18日 (Arabic digits, no leading 0)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def table_yuan(value: Any) -> str:
+    """An amount in a table: 元 to the fen with thousands separators; a dash when unknown."""
+    if value is None:
+        return "—"
+    return f"{round_fen(Decimal(value)):,}"
+
+
+def table_count(value: Any) -> str:
+    return "—" if value is None else f"{int(value):,}"
+
+
+def percent(rate: Any) -> str:
+    return "—" if rate is None else f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))}%"
+
+
+def effect_text(amount: Decimal, persons: int) -> str:
+    """'涉及资金239.67万元、150人' (the parts that are not zero), or ''."""
+    parts = []
+    if amount:
+        parts.append(f"资金{wan(amount)}")
+    if persons:
+        parts.append(f"{persons:,}人")
+    return "涉及" + "、".join(parts) if parts else ""
+
+
+def rectification_deadline(issued: dt.date, days: int, roll_to_working_day: bool) -> dt.date:
+    """The last day of a period of ``days`` from the document's date: the period starts the day
+    after (民法典第二百零一条) and a last day that is not a working day moves to the next working
+    day (第二百零三条), as far as the official holiday calendar covers the year."""
+    last = issued + dt.timedelta(days=days)
+    if not roll_to_working_day:
+        return last
+    import chinese_calendar
+
+    try:
+        while not chinese_calendar.is_workday(last):
+            last += dt.timedelta(days=1)
+    except NotImplementedError:  # a year the calendar does not cover: the plain date stands
+        pass
+    return last
+
+
+@dataclass
+class Item:
+    """One finding as the document prints it."""
+
+    number: int
+    code: str
+    severity: str
+    severity_name: str
+    region: str
+    title: str
+    condition: str
+    criteria: str
+    cause: str
+    recommendation: str
+    effect: str
+    amount: Decimal
+    persons: int
+    key: str
+    status: str  # 新发现 | 仍未整改 | '' without a previous run
+    where: str
+    evidence_count: int
+    evidence_columns: list[str] = field(default_factory=list)
+    evidence_rows: list[list[str]] = field(default_factory=list)
+    samples: list[str] = field(default_factory=list)  # each sample row as "column：value，…"
+
+
+@dataclass
+class Family:
+    number: str  # （一）
+    heading: str
+    items: list[Item]
+    amount: Decimal
+
+
+@dataclass
+class AssessmentLine:
+    region: str
+    declared: dict[str, str]
+    verified: dict[str, str]
+    differs: dict[str, bool]
+    total: bool = False
+
+
+ASSESSMENT_FIGURES = (
+    ("enrolled", "参保人数", table_count),
+    ("entitled", "应补助资金", table_yuan),
+    ("arrival_deduction", "到位扣减资金", table_yuan),
+    ("over_report_deduction", "虚报扣减资金", table_yuan),
+    ("settlement", "此次结算补助资金", table_yuan),
+)
+
+
+def _family_of(code: str) -> tuple[int, str]:
+    for index, (prefix, heading) in enumerate(FAMILIES):
+        if code.startswith(prefix):
+            return index, heading
+    return len(FAMILIES), OTHER_FAMILY
+
+
+# A space between two Chinese characters or brackets ("357号 第十条"): a justified line would
+# stretch it, since Chinese text has no other place to stretch.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
+
+
+class _Masker:
+    """Text as the document prints it: ID numbers masked unless revealed, no stray spaces."""
+
+    def __init__(self, reveal: bool) -> None:
+        self.reveal = reveal
+
+    def __call__(self, value: Any) -> str:
+        text = _CJK_SPACE.sub("", "" if value is None else str(value))
+        return text if self.reveal else mask_ids_in(text)
+
+
+def _cell(value: Any, mask: _Masker) -> str:
+    if isinstance(value, Decimal):
+        return table_yuan(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return mask(value)
+
+
+def _item(number: int, f: Finding, mask: _Masker, tracking: Tracking | None) -> Item:
+    columns: list[str] = []
+    for row in f.evidence.rows:
+        columns.extend(k for k in row if k not in columns)
+    rows = [[_cell(row.get(c), mask) for c in columns] for row in f.evidence.rows]
+    samples = ["，".join(f"{mask(k)}：{_cell(v, mask)}" for k, v in row.items() if v is not None)
+               for row in f.evidence.rows]
+    return Item(
+        number=number, code=f.code, severity=f.severity or "error",
+        severity_name=SEVERITY_NAMES.get(f.severity or "error", ""),
+        region=f.region or "", title=f.title, condition=mask(f.condition), criteria=mask(f.criteria),
+        cause=mask(f.cause), recommendation=mask(f.recommendation),
+        effect=effect_text(f.effect.amount, f.effect.persons),
+        amount=f.effect.amount, persons=f.effect.persons, key=f.key,
+        status=tracking.status(f.key) if tracking else "",
+        where=mask(f.evidence.where), evidence_count=f.evidence.count,
+        evidence_columns=[mask(c) for c in columns], evidence_rows=rows, samples=samples,
+    )
+
+
+def group_by_family(findings: Iterable[Finding], mask: _Masker, tracking: Tracking | None) -> list[Family]:
+    """Findings grouped by check family, families in the review's order, numbered （一）（二）…;
+    inside a family, largest money at stake first, then code and region."""
+    groups: dict[tuple[int, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault(_family_of(f.code), []).append(f)
+    families = []
+    for n, ((_, heading), members) in enumerate(sorted(groups.items()), start=1):
+        members.sort(key=lambda f: (-f.effect.amount, -f.effect.persons, f.code, f.region or ""))
+        items = [_item(i, f, mask, tracking) for i, f in enumerate(members, start=1)]
+        families.append(Family(f"（{chinese_number(n)}）", heading, items,
+                               sum((f.effect.amount for f in members), ZERO)))
+    return families
+
+
+def _assessment_lines(rows: list[RegionAssessment]) -> list[AssessmentLine]:
+    lines = []
+    totals_declared: dict[str, Any] = {}
+    totals_verified: dict[str, Any] = {}
+    for row in rows:
+        declared, verified, differs = {}, {}, {}
+        for name, _label, fmt in ASSESSMENT_FIGURES:
+            value = getattr(row, name)
+            stated = row.declared.get(name)
+            verified[name] = fmt(value)
+            declared[name] = fmt(stated) if stated is not None else "—"
+            differs[name] = stated is not None and value is not None and round_fen(Decimal(stated)) != round_fen(Decimal(value))
+            for totals, figure in ((totals_verified, value), (totals_declared, stated)):
+                if figure is not None and totals.get(name, 0) is not None:
+                    totals[name] = totals.get(name, 0) + figure
+                else:
+                    totals[name] = None
+        lines.append(AssessmentLine(row.region, declared, verified, differs))
+    if rows:
+        lines.append(AssessmentLine(
+            "合计",
+            {n: fmt(totals_declared.get(n)) for n, _l, fmt in ASSESSMENT_FIGURES},
+            {n: fmt(totals_verified.get(n)) for n, _l, fmt in ASSESSMENT_FIGURES},
+            {n: totals_declared.get(n) is not None and totals_verified.get(n) is not None
+             and round_fen(Decimal(totals_declared[n])) != round_fen(Decimal(totals_verified[n]))
+             for n, _l, _f in ASSESSMENT_FIGURES},
+            total=True,
+        ))
+    return lines
+
+
+def _sum(rows: list[RegionAssessment], name: str, declared: bool) -> Decimal | None:
+    values = [r.declared.get(name) if declared else getattr(r, name) for r in rows]
+    if not values or any(v is None for v in values):
+        return None
+    return sum((Decimal(v) for v in values), ZERO)
+
+
+@dataclass
+class ReportOptions:
+    mode: str = "review"
+    date: dt.date | None = None  # 成文日期; today when None
+    reveal_ids: bool = False
+    tracking: Tracking | None = None
+    rectification_days: int | None = None  # overrides the rulebook's report.rectification_days
+
+
+def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any]:
+    """The template context of a review document or a self-check report."""
+    options = options or ReportOptions()
+    if options.mode not in MODES:
+        raise ValueError(f"mode must be one of {MODES}")
+    mask = _Masker(options.reveal_ids)
+    sub = result.submission
+    manifest = sub.manifest
+    rules = result.rulebook
+    issued = options.date or dt.date.today()
+    subject = PROGRAM_SUBJECTS.get(manifest.program, manifest.program)
+
+    problems = [f for f in result.findings if f.severity in ("error", "warning")]
+    notes = [f for f in result.findings if f.severity not in ("error", "warning")]
+    families = group_by_family(problems, mask, options.tracking)
+    note_items = [_item(i, f, mask, options.tracking) for i, f in enumerate(notes, start=1)]
+    all_items = [item for family in families for item in family.items] + note_items
+
+    # The self-check report orders everything by the money at stake.
+    by_money = sorted((i for fam in families for i in fam.items),
+                      key=lambda i: (-i.amount, -i.persons, i.code, i.region))
+    for n, item in enumerate(by_money, start=1):
+        item.rank = n  # type: ignore[attr-defined]
+
+    days = options.rectification_days
+    roll = True
+    if rules is not None:
+        if days is None and rules.has("report.rectification_days"):
+            days = int(rules.get("report.rectification_days").value)
+        if rules.has("deadline.roll_to_working_day"):
+            roll = bool(rules.get("deadline.roll_to_working_day").value)
+    deadline = chinese_date(rectification_deadline(issued, days, roll)) if days else ""
+
+    declared_total = _sum(result.assessment, "settlement", declared=True)
+    verified_total = _sum(result.assessment, "settlement", declared=False)
+    tracking = options.tracking
+    submitter = manifest.submitter or "报送单位"
+    return {
+        "mode": options.mode,
+        "you": _you(submitter),
+        "we": "我局" if (manifest.reviewer or "").endswith("局") else "我单位",
+        "basis_document": _cited(rules.sources[0]) if rules and rules.sources else "",
+        "number": chinese_number,
+        "yuan": table_yuan,
+        "example": manifest.example,
+        "year": manifest.year,
+        "program": manifest.program,
+        "subject": subject,
+        "funding": FUNDING_LEVELS.get(manifest.funding_level, ""),
+        "submitter": submitter,
+        "reviewer": manifest.reviewer or "",
+        "title": (f"关于{manifest.year}年度{subject}的审核意见" if options.mode == "review"
+                  else f"{manifest.submitter}{manifest.year}年度{subject}自查报告"),
+        "date": chinese_date(issued),
+        "date_iso": issued.isoformat(),
+        "tables": [(sub.tables[name].name, _table_label(name), len(sub.tables[name].rows()))
+                   for name in sub.tables],
+        "regions": len(result.assessment),
+        "families": families,
+        "notes": note_items,
+        "by_money": by_money,
+        "evidence": [i for i in all_items if i.where or i.evidence_rows],
+        "counts": {"errors": result.count("error"), "warnings": result.count("warning"),
+                   "info": result.count("info"), "problems": len(problems)},
+        "problem_amount": wan(sum((f.effect.amount for f in problems), ZERO)),
+        "assessment_figures": [(name, label) for name, label, _fmt in ASSESSMENT_FIGURES],
+        "assessment": _assessment_lines(result.assessment),
+        "declared_total": wan(declared_total) if declared_total is not None else "",
+        "verified_total": wan(verified_total) if verified_total is not None else "",
+        "total_change": _change(declared_total, verified_total),
+        "deadline": deadline,
+        "rectification_days": days,
+        "tracking": tracking,
+        "rectified": [dict(r, condition=mask(r.get("condition", ""))) for r in tracking.rectified] if tracking else [],
+        "provenance": {
+            "inputs": [(i.table, i.path, i.sha256) for i in sub.inputs],
+            "rulebook": f"{rules.id} {rules.version}（{rules.jurisdiction}）" if rules else "无",
+            "auditkit": __version__,
+            "skipped": [(s.code, s.reason) for s in result.skipped],
+            "previous": tracking.source if tracking else "",
+        },
+    }
+
+
+def _change(declared: Decimal | None, verified: Decimal | None) -> str:
+    if declared is None or verified is None:
+        return ""
+    difference = round_fen(verified) - round_fen(declared)
+    if not difference:
+        return "与申报数一致"
+    return ("核增" if difference > 0 else "核减") + wan(abs(difference))
+
+
+def _table_label(name: str) -> str:
+    from auditkit.schemas import spec_for
+
+    spec = spec_for(name)
+    return spec.label if spec else name
+
+
+def _you(submitter: str) -> str:
+    """How a document addresses its recipient: 你厅, 你局, 你委, else 你单位."""
+    for suffix in ("厅", "局", "委", "办"):
+        if submitter.endswith(suffix):
+            return "你" + suffix
+    return "你单位"
+
+
+def _cited(source: str) -> str:
+    """'管理办法（内财社〔2025〕357号）' -> '《管理办法》（内财社〔2025〕357号）'."""
+    title, bracket, rest = source.partition("（")
+    return f"《{title}》" + (bracket + rest if bracket else "")

@@ -1,0 +1,197 @@
+"""The review document (审核意见) and the self-check report (自查报告), read back as text.
+
+One PDF is rendered for the whole module (each render costs about a second): the demo package's
+review, dated 2024-02-18, with rectification tracking against ``fixtures/report-previous`` and one
+added enrollment finding whose evidence holds a full ID number, to prove the masking. The
+self-check report is read as HTML, which is the same template without WeasyPrint.
+
+Figures of the demo (``fixtures/demo-nmg-2023/settlement.csv``), worked by hand:
+- 通辽市 declared 应补助资金 1,172,917,272.00 元 with the 2022 standard 610; with 2023's 640 it is
+  2,403,519 × 640 × 80% = 1,230,601,728.00 元; the difference 57,684,456.00 元 = 5,768.45 万元.
+- Its verified settlement: 1,230,601,728.00 − 1,228,167,168.00 (preallocated) = 2,434,560.00 元.
+- 乌海市 settles −4,325,376.00 元 without 扣回 in its note: 432.54 万元 at stake (ST003).
+- 赤峰市 declared 3,558,048.00 where 1,696,191,488.00 − 1,692,733,440.00 = 3,458,048.00: 10.00 万元.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from auditkit import Effect, Evidence, Finding
+from auditkit.cli import demo_package, run_check
+from auditkit.report import ReportOptions, build, load_previous, render_html, render_pdf, track
+from auditkit.report.document import chinese_date, chinese_number, rectification_deadline
+from auditkit.report.render import font_faces_css
+
+ROOT = Path(__file__).resolve().parent.parent
+PREVIOUS = ROOT / "fixtures" / "report-previous" / "previous.json"
+FULL_ID = "150102199001011234"
+MASKED_ID = "150102********1234"
+ISSUED = dt.date(2024, 2, 18)
+
+
+def _demo_with_id_finding():
+    result = run_check(demo_package())
+    extra = Finding(
+        condition=f"包头市参保人员名册中身份证号{FULL_ID}重复登记2次。",
+        recommendation="核减重复登记的参保人数。",
+        region="包头市", subject="person", effect=Effect(Decimal("512.00"), 1),
+        evidence=Evidence(count=2, where="roster.csv 第3行、第9行",
+                          rows=[{"身份证号": FULL_ID, "参保日期": "2023-01-05"},
+                                {"身份证号": FULL_ID, "参保日期": "2023-03-01"}]),
+    )
+    # what the runner fills from a check's registration
+    extra.code, extra.title, extra.severity = "EN003", "同一人员在同一地区重复参保", "error"
+    extra.criteria = "同一人员在同一统筹地区同一险种只能参保一次。（内财社〔2025〕357号 第十七条）"
+    result.findings.append(extra)
+    return result
+
+
+@pytest.fixture(scope="module")
+def review(tmp_path_factory):
+    import os
+
+    result = _demo_with_id_finding()
+    tracking = track(result.findings, load_previous(PREVIOUS), PREVIOUS.name)
+    context = build(result, ReportOptions(mode="review", date=ISSUED, tracking=tracking))
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1708214400"  # 2024-02-18T00:00:00Z
+    try:
+        pdf = render_pdf(context)
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    reader = PdfReader(io.BytesIO(pdf))
+    pages = [page.extract_text() for page in reader.pages]
+    return {"reader": reader, "pages": pages, "text": "\n".join(pages), "flat": re.sub(r"\s+", "", "".join(pages))}
+
+
+def test_review_has_the_sections_in_order(review):
+    """The 审核意见's structure (issue 6): 版头, title, 主送, 一 … 四, the annexes, the signature."""
+    flat = review["flat"]
+    order = ["财政部内蒙古监管局", "关于2023年度城乡居民基本医疗保险补助资金结算的审核意见", "内蒙古自治区财政厅：",
+             "一、基本情况", "二、审核发现的问题", "（一）结算资金计算方面", "三、审核意见（核定结果）",
+             "四、整改要求", "附件：1.问题证据明细", "2024年2月18日", "附件1", "问题证据明细", "附件2", "审核依据及数据来源"]
+    at = 0
+    for word in order:  # each after the one before ("附件1" also appears in a citation earlier)
+        found = flat.find(word, at)
+        assert found >= 0, f"{word} not found after position {at}"
+        at = found + len(word)
+    assert flat.find("三、审核意见") < flat.find("四、整改要求") < flat.find("附件：1.")
+
+
+def test_review_states_the_figures(review):
+    """Money in the text in 万元 with two decimals; the assessment table in 元 to the fen (see the
+    module docstring for the arithmetic)."""
+    flat = review["flat"]
+    assert "少5,768.45万元" in flat  # 通辽市, ST002
+    assert "涉及资金432.54万元" in flat  # 乌海市, ST003
+    assert "多10.00万元" in flat  # 赤峰市, ST001
+    assert "1,230,601,728.00" in flat and "2,434,560.00" in flat  # 通辽市's verified figures
+
+
+def test_review_gives_the_rectification_deadline(review):
+    """30 days (nmg.toml report.rectification_days) from 2024-02-18 is 2024-03-19, a Tuesday."""
+    assert "请你厅于2024年3月19日前按以下要求完成整改" in review["flat"]
+
+
+def test_review_masks_id_numbers(review):
+    assert FULL_ID not in review["flat"]
+    assert MASKED_ID in review["flat"]
+
+
+def test_review_tracks_rectification(review):
+    """fixtures/report-previous: 通辽市 ST002 and 兴安盟 AR001 are 仍未整改; 包头市 ST001 is gone,
+    so 已整改; every other finding (among them the added EN003) is 新发现."""
+    flat = review["flat"]
+    assert "通辽市应补助资金与补助标准不符。（仍未整改）" in flat
+    assert "包头市同一人员在同一地区重复参保。（新发现）" in flat
+    assert "1.包头市结算补助资金计算错误（已整改）" in flat
+    assert re.search(r"仍未整改2项，已整改1项", flat)
+
+
+def test_review_provenance_lists_input_hashes(review):
+    """The SHA-256 of settlement.csv, computed here independently of the loader."""
+    digest = hashlib.sha256((demo_package() / "settlement.csv").read_bytes()).hexdigest()
+    assert digest in review["flat"]
+    assert "nmg2025.1" in review["flat"] and "auditkit版本：0.1.0" in review["flat"]
+
+
+def test_review_pages_are_a4_numbered_and_fonts_embedded(review):
+    reader = review["reader"]
+    for number, page in enumerate(reader.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+        assert f"— {number} —" in review["pages"][number - 1]
+    fonts = reader.pages[0]["/Resources"]["/Font"]
+    for ref in fonts.values():
+        descendant = ref.get_object()["/DescendantFonts"][0].get_object()
+        assert "/FontFile2" in descendant["/FontDescriptor"] or "/FontFile3" in descendant["/FontDescriptor"]
+
+
+def test_review_metadata_follow_source_date_epoch(review):
+    """SOURCE_DATE_EPOCH 1708214400 is 2024-02-18 00:00:00 UTC."""
+    info = review["reader"].metadata
+    assert info["/CreationDate"].startswith("D:20240218000000")
+    assert info["/Title"] == "关于2023年度城乡居民基本医疗保险补助资金结算的审核意见"
+
+
+def test_self_check_orders_by_money_at_stake():
+    """Self-check report (HTML): problems ordered by money — 通辽市 57,684,456.00 (ST002),
+    乌海市 4,325,376.00 (ST003), 兴安盟 3,195,663.36 (AR002) and 2,396,747.52 (AR001), 赤峰市
+    100,000.00 (ST001), 鄂尔多斯市 30,720.00 (FE001)."""
+    result = run_check(demo_package())
+    html = render_html(build(result, ReportOptions(mode="self-check", date=ISSUED)))
+    text = re.sub(r"<[^>]+>|\s+", "", html.split("</style>", 1)[1])
+    assert "内蒙古自治区财政厅2023年度城乡居民基本医疗保险补助资金结算自查报告" in text
+    assert "三、报送前需更正的事项" in text
+    body = text[text.find("二、自查发现的问题"):text.find("三、报送前需更正的事项")]
+    order = ["通辽市应补助资金与补助标准不符（涉及资金5,768.45万元）", "乌海市结算资金为负数未标明扣回（涉及资金432.54万元）",
+             "兴安盟不到位扣减资金计算错误（涉及资金319.57万元）", "兴安盟地方财政补助资金未足额到位（涉及资金239.67万元）",
+             "赤峰市结算补助资金计算错误（涉及资金10.00万元）", "鄂尔多斯市多报虚报扣减资金计算错误（涉及资金3.07万元）"]
+    positions = [body.find(words) for words in order]
+    assert -1 not in positions, dict(zip(order, positions))
+    assert positions == sorted(positions)
+    assert "报送前应" in body
+    assert "财政部内蒙古监管局" not in text.split("附件1")[0]  # no 版头: it is the prefecture's own report
+
+
+def test_html_reveals_ids_only_when_asked():
+    result = _demo_with_id_finding()
+    masked = render_html(build(result, ReportOptions(date=ISSUED)))
+    revealed = render_html(build(result, ReportOptions(date=ISSUED, reveal_ids=True)))
+    assert FULL_ID not in masked and MASKED_ID in masked
+    assert FULL_ID in revealed
+
+
+def test_chinese_numbers_and_dates():
+    assert [chinese_number(n) for n in (1, 9, 10, 11, 20, 35)] == ["一", "九", "十", "十一", "二十", "三十五"]
+    assert chinese_date(dt.date(2024, 2, 18)) == "2024年2月18日"
+
+
+def test_rectification_deadline_moves_to_a_working_day():
+    """RULES.md's own example: a 30-day period from Sept 1, 2023 ends Oct 1, 2023, in the National
+    Day holiday, and moves to Oct 7, 2023 (a make-up working day)."""
+    assert rectification_deadline(dt.date(2023, 9, 1), 30, True) == dt.date(2023, 10, 7)
+    assert rectification_deadline(dt.date(2023, 9, 1), 30, False) == dt.date(2023, 10, 1)
+
+
+def test_font_dir_adds_faces_under_their_own_names(tmp_path):
+    """A user's font file is offered to the CSS under the family name it carries."""
+    source = Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf")
+    if not source.exists():
+        pytest.skip("the Debian 楷 font (make fonts) is not installed")
+    (tmp_path / "kai.ttf").symlink_to(source)
+    css = font_faces_css([tmp_path])
+    assert 'font-family: "AR PL KaitiM GB"' in css
+    assert (tmp_path / "kai.ttf").resolve().as_uri() in css or (tmp_path / "kai.ttf").as_uri() in css
