@@ -137,7 +137,11 @@ def print_summary(result: Result, console, reveal: bool = False) -> None:
     if not result.findings:
         console.print("未发现问题。")
     if result.skipped:
-        console.print(f"[dim]未运行的检查 {len(result.skipped)} 项：" +
-                      escape("；".join(f"{s.code}（{s.reason}）" for s in result.skipped)) + "[/dim]")
+        by_reason: dict[str, list[str]] = {}
+        for skipped in result.skipped:
+            by_reason.setdefault(skipped.reason, []).append(skipped.code)
+        console.print(f"[dim]未运行的检查 {len(result.skipped)} 项：[/dim]")
+        for reason, codes in by_reason.items():
+            console.print(f"[dim]  {escape('、'.join(codes))}：{escape(reason)}[/dim]")
     console.print(f"错误 {result.count('error')} 项，警告 {result.count('warning')} 项，"
                   f"提示 {result.count('info')} 项。")

@@ -56,7 +56,7 @@ def why_not(spec: CheckSpec, sub: Submission, rules: Rulebook | None) -> str | N
         # "settlement.over_reported|roster": any one of the alternatives will do
         reasons = [_missing(sub, alternative) for alternative in need.split("|")]
         if all(reasons):
-            return "；或".join(reasons)
+            return "；或".join(dict.fromkeys(reasons))
     for expression in spec.params:
         name, year = _param_year(expression, sub.year)
         if rules is None:
@@ -70,6 +70,8 @@ def why_not(spec: CheckSpec, sub: Submission, rules: Rulebook | None) -> str | N
 def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Result:
     result = Result(sub, rules)
     for spec in specs:
+        if sub.manifest.program not in spec.programs:
+            continue  # another program's check: it does not apply, so it is not "skipped"
         reason = why_not(spec, sub, rules)
         if reason is not None:
             result.skipped.append(Skipped(spec.code, reason))

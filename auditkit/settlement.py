@@ -4,7 +4,9 @@ For each region of the settlement table, from the verified enrolled count, the r
 standard for the year and the funding level's share:
 
     entitled           = enrolled × std[Y] × share
-    due (local)        = enrolled × std[Y] × (1 − c − r)
+    due (local)        = (enrolled − students) × std[Y] × (1 − c − r) + reward
+                         (第七条: the region pays for its universities' students; 第十三条:
+                         reward money counts as local money due)
     arrival_rate       = arrived by Dec 31 / due
     arrival_deduction  = entitled × (1 − arrival_rate) × 10%        (0 when the rate ≥ 100%)
     over_report_deduct = over_reported × std[Y] × c × 5%            (central funds only)
@@ -46,6 +48,8 @@ class RegionFigures:
     regional_share: Decimal | None = None
     entitled: Decimal | None = None
     due: Decimal | None = None
+    students: int = 0  # students of universities under the region insured here (第七条)
+    reward: Decimal = Decimal(0)  # reward money allocated to the region (第十三条)
     arrived: Decimal | None = None
     funds_row: dict[str, Any] | None = None
     arrival_rate: Decimal | None = None
@@ -111,6 +115,8 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
         for row in sub.table("local_funds").rows():
             funds[region_name(row["region"], rules)] = row
     paid_in = local_paid_in(sub, rules) if "payments" in sub.tables else None
+    students = _per_region(sub, rules, "students", "students")
+    rewards = _per_region(sub, rules, "reward", "allocated")
     roster_counts = verified_enrollment(sub, rules)
 
     result = Assessment()
@@ -140,8 +146,12 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
 
         if None not in (f.enrolled, std, f.share):
             f.entitled = f.enrolled * std * f.share
+        f.students = students.get(name, 0)
+        f.reward = rewards.get(name, Decimal(0))
         if None not in (f.enrolled, std, c, f.regional_share):
-            f.due = f.enrolled * std * (ONE - c - f.regional_share)
+            # 第七条: the region pays the whole non-central part for its universities' students,
+            # so they leave the 盟市's local due; 第十三条: reward money counts as local money due.
+            f.due = (f.enrolled - f.students) * std * (ONE - c - f.regional_share) + f.reward
         if None not in (f.enrolled, next_std, f.share):
             f.next_preallocated = f.enrolled * next_std * f.share
 
@@ -175,6 +185,17 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
             f.settlement = terms[0] - terms[1] - terms[2] - terms[3]
         result.regions.append(f)
     return result
+
+
+def _per_region(sub: Submission, rules: Rulebook | None, table: str, column: str) -> dict:
+    """A column of a small per-region table summed by region (e.g. students per 盟市)."""
+    totals: dict = {}
+    if table in sub.tables and sub.table(table).has(column):
+        for row in sub.table(table).rows():
+            if row[column] is not None:
+                name = region_name(row["region"], rules)
+                totals[name] = totals.get(name, 0) + row[column]
+    return totals
 
 
 SPECIAL_ACCOUNT = "财政专户"

@@ -286,34 +286,41 @@ def next_preallocation(sub, rules) -> Iterator[Finding]:
                 basis=f"应为{figures.enrolled:,}人×{standard.value}元×{figures.share * 100:.0f}%。")
 
 
-@check("AR001", "地方财政补助资金未足额到位", cites="内财社〔2025〕357号 第九条、第十条",
-       needs=["settlement", "local_funds.arrived"], params=["standard@Y", "central_share"])
+@check("AR001", "地方财政补助资金未足额到位", cites="内财社〔2025〕357号 第七条、第九条、第十条、第十三条",
+       needs=["settlement", "local_funds.arrived|payments"], params=["standard@Y", "central_share"])
 def arrival_rate(sub, rules) -> Iterator[Finding]:
     """地方财政补助资金应于当年12月底前足额到位；到位率＝12月底前实际到位资金÷应到位资金，应到位资金＝参保人数×补助标准×（1－中央分担比例－自治区分担比例）。
 
-    A region below 100% is a finding with the shortfall as its money effect. A declared 应到位资金
-    that differs from the recomputed one is a warning of its own. Where the regional share of a
-    region is known neither from the table nor from the rulebook, the declared due is used and
-    the finding says so.
+    What arrived is the payment vouchers' local money paid into the 财政专户 by Dec 31 when a
+    payments table is given, else the declared 实际到位资金. The due leaves out the students of
+    universities under the region (第七条: the region pays their whole non-central part) and
+    includes the reward money allocated to the region (第十三条: 列入地方财政应到位补助资金). A region
+    below 100% is a finding with the shortfall as its money effect. A declared 应到位资金 that
+    differs from the recomputed one is a finding of its own. Where a region's regional share is
+    known neither from the table nor from the rulebook, the declared due is used and the
+    finding says so.
     """
-    funds = sub.table("local_funds")
+    funds = sub.table("local_funds") if "local_funds" in sub.tables else None
     for figures in assess(sub, rules).regions:
         row = figures.funds_row
-        if row is None or figures.arrival_rate is None:
+        if figures.arrival_rate is None:
             continue
-        where = funds.where(row["_row"], "arrived")
-        declared_due = row.get("due")
+        declared_due = row.get("due") if row is not None else None
         if declared_due is not None and figures.due is not None and not matches(declared_due, figures.due, _tol(row, "due")):
             yield _mismatch(figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
-                            funds.where(row["_row"], "due"), "按第十条公式重新计算地方财政应到位资金。")
+                            funds.where(row["_row"], "due"), "按第十条公式重新计算地方财政应到位资金。",
+                            basis=_due_basis(figures))
         if figures.arrival_rate >= 1:
             continue
         due = figures.due if figures.due is not None else declared_due
         basis = "" if figures.due is not None else "（自治区分担比例未知，按申报的应到位资金计算）"
+        source = "按拨款凭证" if "payments" in sub.tables else ""
+        where = (funds.where(row["_row"], "arrived") if row is not None and "payments" not in sub.tables
+                 else sub.table("payments").where())
         yield Finding(
             region=figures.region, subject="arrival",
-            condition=(f"{figures.region}地方财政应到位补助资金{yuan(due)}，12月底前实际到位{yuan(figures.arrived)}，"
-                       f"到位率{figures.arrival_rate * 100:.2f}%，未到位{wan(due - figures.arrived)}{basis}。"),
+            condition=(f"{figures.region}地方财政应到位补助资金{yuan(due)}，{source}12月底前实际到位{yuan(figures.arrived)}，"
+                       f"到位率{figures.arrival_rate * 100:.2f}%，未到位{wan(due - figures.arrived)}{basis}。{_due_basis(figures)}"),
             recommendation="督促统筹地区财政足额补足地方财政补助资金，并相应扣减中央补助资金。",
             effect=Effect(amount=due - figures.arrived),
             figures={"declared": figures.arrived, "expected": due, "difference": figures.arrived - due,
@@ -321,8 +328,18 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
             evidence=Evidence(count=1, where=where))
 
 
+def _due_basis(figures) -> str:
+    """'应到位资金已扣除自治区直属院校学生100人，含奖励补助资金2,000.00元。' where they apply."""
+    parts = []
+    if figures.students:
+        parts.append(f"已扣除自治区直属院校学生{figures.students:,}人")
+    if figures.reward:
+        parts.append(f"含奖励补助资金{yuan(figures.reward)}")
+    return f"应到位资金{'，'.join(parts)}。" if parts else ""
+
+
 @check("AR002", "不到位扣减资金计算错误", cites="内财社〔2025〕357号 第十条",
-       needs=["settlement", "local_funds.arrived"],
+       needs=["settlement", "local_funds.arrived|payments"],
        params=["standard@Y", "central_share", "arrival_deduction_rate"])
 def arrival_deduction(sub, rules) -> Iterator[Finding]:
     """因地方财政补助资金不到位扣减的资金＝参保人数×补助标准×分担比例×（1－到位率）×10%，到位率达到100%的不扣减。

@@ -144,3 +144,18 @@ def test_a_finding_key_does_not_change_when_the_figures_do():
     again = only(audit("st001-broken", "ST001"), "ST001")[0]
     first.figures["declared"] = Decimal("99999")
     assert first.key == again.key
+
+
+def test_ar001_due_leaves_out_the_regions_students_and_takes_in_its_reward():
+    """第七条 and 第十三条. 呼和浩特市: (1,000 − 100 students) × 640 × (1 − 0.8 − 0.1) + 2,000
+    reward = 59,600 due, all arrived; 乌海市: 500 × 640 × 0.08 + 1,000 reward = 26,600 due.
+    Without the two rules 呼和浩特市's due would be 64,000 and it would fall short."""
+    kept = audit("ar001-reward-students-ok", "AR001")
+    assert only(kept, "AR001") == []
+    rows = {r.region: r for r in kept.assessment}
+    assert rows["呼和浩特市"].arrival_rate == 1
+    [finding] = only(audit("ar001-reward-students-broken", "AR001"), "AR001")
+    assert finding.region == "乌海市"
+    assert finding.figures["expected"] == Decimal("26600")
+    assert finding.effect.amount == Decimal("1000")  # 26,600 due, 25,600 arrived
+    assert "奖励补助资金1,000.00元" in finding.condition
