@@ -33,8 +33,8 @@ def reward_shares(sub, rules) -> Iterator[Finding]:
     regions: the settlement's verified count (EN009 or declared − over-reported), or the reward
     table's weight where the settlement gives none. A region missing from the reward table
     declared nothing. Each share is compared with the declared one within half a unit of its
-    precision. (The reward also raises the region's local money due for AR001; the assessment
-    does not yet add it.)
+    precision. The declared share also raises the region's local money due for AR001
+    (``auditkit.settlement``), so AR001 and RW001 never wait on each other.
     """
     table = sub.table("reward")
     fund = sub.manifest.funds.get("reward")
