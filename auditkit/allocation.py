@@ -158,11 +158,12 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
                     entry.missing.append((r.row["_row"], column))
         if entry.missing:
             continue
-        _recompute(entry, weights)
+        recompute(entry, weights)
     return funds
 
 
-def _recompute(entry: FundAllocation, weights: dict[str, Decimal]) -> None:
+def recompute(entry: FundAllocation, weights: dict[str, Decimal]) -> None:
+    """Fill in each region's shares and allocation from the factors of its row (all present)."""
     rows = [r.row for r in entry.regions]
     w = {name: Fraction(value) for name, value in weights.items()}
     if entry.fund == "urban_rural":

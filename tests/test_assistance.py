@@ -34,9 +34,12 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditkit import PackageError, load_checks, load_package, load_rulebook
-from auditkit.allocation import allocate, assess_allocation, fund_key
+from auditkit.allocation import (FundAllocation, RegionAllocation, allocate, assess_allocation, fund_key,
+                                 recompute)
 from auditkit.output import dumps
 from auditkit.registry import select
 from auditkit.runner import run
@@ -201,3 +204,28 @@ def test_missing_factor_stops_the_fund(tmp_path):
     result = run(sub, load_rulebook("nmg"), list(select(load_checks(), ["AL001"])))
     [finding] = result.findings
     assert finding.severity == "warning" and "第3行" in finding.condition
+
+
+factor = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(100000), places=2)
+EMERGENCY_WEIGHTS = {name: load_rulebook("nmg").get(f"assistance.emergency.{name}").decimal
+                     for name in ("need_weight", "performance_weight", "population_weight", "incidence_weight")}
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(factor, factor, factor, factor, factor), min_size=1, max_size=12),
+       total=st.decimals(min_value=Decimal(1), max_value=Decimal(10) ** 10, places=2))
+def test_emergency_allocations_share_out_the_total(rows, total):
+    """Whatever the factors, the need shares and the performance shares each add up to 1, so
+    the allocations add up to the total: total × (0.9 × 1 + 0.1 × 1) = total (to the 40 digits
+    each allocation keeps), and none is negative."""
+    entry = FundAllocation("emergency", total, True)
+    for number, (population, incidence, fiscal, performance, _) in enumerate(rows):
+        row = {"population": population, "incidence": incidence, "fiscal": fiscal,
+               "performance": performance, "_row": number + 2}
+        entry.regions.append(RegionAllocation(f"r{number}", "emergency", row, Decimal(0), Decimal(0)))
+    recompute(entry, EMERGENCY_WEIGHTS)
+    assert sum((r.need_share for r in entry.regions), Fraction(0)) == 1
+    assert sum((r.performance_share for r in entry.regions), Fraction(0)) == 1
+    summed = sum((Fraction(r.allocated) for r in entry.regions), Fraction(0))  # exact, unlike 28-digit Decimal sums
+    assert abs(summed - Fraction(total)) < Fraction(1, 10**25)
+    assert all(r.allocated > 0 for r in entry.regions)
