@@ -135,7 +135,7 @@ def contribution_rates(sub, rules) -> Iterator[Finding]:
                 region=region, subject="employer_rate",
                 condition=f"{region}用人单位缴费费率为{_percent(rate)}，低于{_percent(employer_min)}（含生育保险）。" + DRAFT_NOTE,
                 recommendation=f"逐步将用人单位缴费费率调增到{_percent(employer_min)}。",
-                figures={"declared": rate, "expected": employer_min},
+                figures={"declared_rate": rate, "expected_rate": employer_min},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "employer_rate")))
         rate = row.get("employee_rate")
         if rate is not None and rate != employee:
@@ -143,7 +143,7 @@ def contribution_rates(sub, rules) -> Iterator[Finding]:
                 region=region, subject="employee_rate",
                 condition=f"{region}职工个人缴费费率为{_percent(rate)}，规定为{_percent(employee)}。" + DRAFT_NOTE,
                 recommendation=f"职工个人缴费费率统一按{_percent(employee)}执行。",
-                figures={"declared": rate, "expected": employee},
+                figures={"declared_rate": rate, "expected_rate": employee},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "employee_rate")))
 
 

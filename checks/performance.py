@@ -49,7 +49,9 @@ def performance_targets(sub, rules) -> Iterator[Finding]:
             condition=(f"{region}绩效指标“{indicator}”实际完成值为{written_actual}，"
                        f"未达到绩效目标“{row['target']}”（应{target.describe()}）。"),
             recommendation="分析未达到绩效目标的原因，制定整改措施，并在绩效自评报告中如实反映。",
-            figures={"target": row["target"], "actual": written_actual, "actual_value": actual},
+            # a percentage's value is a rate, which JSON keeps unrounded (output._number)
+            figures={"target": row["target"], "actual": written_actual,
+                     ("actual_rate" if target.unit == "%" else "actual_value"): actual},
             evidence=Evidence(count=1, where=table.where(row["_row"], "actual")))
     if unjudged:
         reasons: dict[str, int] = {}

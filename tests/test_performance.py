@@ -84,7 +84,7 @@ def test_pf001_one_indicator_misses_its_target():
     [missed] = [f for f in result.findings if f.severity == "warning"]
     assert missed.region == "包头市"
     assert missed.subject == "indicator:参保人政策范围内住院费用报销比例"
-    assert missed.figures["actual_value"] == Decimal("0.663")
+    assert missed.figures["actual_rate"] == Decimal("0.663")
     assert "应大于68%" in missed.condition
 
 
