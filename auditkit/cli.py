@@ -173,7 +173,7 @@ def _tracking(result, previous: Path | None):
 
 
 def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
-               reveal_ids: bool, font_dirs: list[Path], rectification_days: int | None = None) -> dict[Path, bytes | str]:
+               reveal_ids: bool, font_dirs: list[Path]) -> dict[Path, bytes | str]:
     """The review document (PDF or HTML) and the working papers, rendered in memory first so
     that a failure leaves no file half written."""
     documents: dict[Path, bytes | str] = {}
@@ -182,8 +182,7 @@ def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracki
     from auditkit.report import ReportOptions, build, render_html, render_pdf, workbook_bytes
 
     if report is not None:
-        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking,
-                                              rectification_days=rectification_days))
+        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking))
         pdf = report.suffix.lower() == ".pdf"
         documents[report] = render_pdf(context, font_dirs) if pdf else render_html(context, font_dirs)
     if xlsx is not None:

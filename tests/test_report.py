@@ -28,7 +28,7 @@ from pypdf import PdfReader
 from auditkit import Effect, Evidence, Finding
 from auditkit.cli import demo_package, run_check
 from auditkit.report import ReportOptions, build, load_previous, render_html, render_pdf, track
-from auditkit.report.document import chinese_date, chinese_number, rectification_deadline
+from auditkit.report.document import chinese_date, chinese_number
 from auditkit.report.render import font_faces_css
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -181,9 +181,10 @@ def test_chinese_numbers_and_dates():
 
 def test_rectification_deadline_moves_to_a_working_day():
     """RULES.md's own example: a 30-day period from Sept 1, 2023 ends Oct 1, 2023, in the National
-    Day holiday, and moves to Oct 7, 2023 (a make-up working day)."""
-    assert rectification_deadline(dt.date(2023, 9, 1), 30, True) == dt.date(2023, 10, 7)
-    assert rectification_deadline(dt.date(2023, 9, 1), 30, False) == dt.date(2023, 10, 1)
+    Day holiday, and moves to Oct 7, 2023 (a make-up working day). 30 days is nmg.toml's
+    report.rectification_days."""
+    result = run_check(demo_package())
+    assert build(result, ReportOptions(date=dt.date(2023, 9, 1)))["deadline"] == "2023年10月7日"
 
 
 def test_font_dir_adds_faces_under_their_own_names(tmp_path):
@@ -195,3 +196,24 @@ def test_font_dir_adds_faces_under_their_own_names(tmp_path):
     css = font_faces_css([tmp_path])
     assert 'font-family: "AR PL KaitiM GB"' in css
     assert (tmp_path / "kai.ttf").resolve().as_uri() in css or (tmp_path / "kai.ttf").as_uri() in css
+
+
+def test_title_breaks_at_a_word_into_balanced_lines():
+    """22 pt characters: 20 to a line of the 版心. The demo's title (27 units: 23 characters and four
+    half-width digits) breaks after 保险 (16 units), near its middle, not after 20 characters."""
+    from auditkit.report.document import title_lines
+
+    assert title_lines("关于2023年度城乡居民基本医疗保险补助资金结算的审核意见") == [
+        "关于2023年度城乡居民基本医疗保险", "补助资金结算的审核意见"]
+    assert title_lines("关于2023年度审核意见") == ["关于2023年度审核意见"]
+
+
+def test_medical_assistance_assessment_is_per_region_and_fund():
+    """fixtures/assistance-ok: the 城乡医疗救助 rows declare 3,330,000.00 + 4,720,000.00 +
+    1,950,000.00 = 10,000,000.00 元, shown as that fund's total beside the recomputed one."""
+    result = run_check(ROOT / "fixtures" / "assistance-ok")
+    html = render_html(build(result, ReportOptions(date=ISSUED)))
+    text = re.sub(r"<[^>]+>|\s+", "", html.split("</style>", 1)[1])
+    assert "关于2024年度医疗救助补助资金分配的审核意见" in text
+    assert "呼和浩特市（城乡医疗救助）申报3,330,000.00" in text
+    assert "城乡医疗救助合计申报10,000,000.00" in text

@@ -17,8 +17,10 @@ from typing import Any
 
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
+from auditkit.deadlines import PERIOD_SETTINGS, chinese_date, within_days
 from auditkit.money import round_fen, wan
-from auditkit.report.tracking import NEW, OPEN, Tracking
+from auditkit.report.tracking import Tracking
+from auditkit.rulebook import Rulebook
 from auditkit.runner import Result
 
 ZERO = Decimal(0)
@@ -64,11 +66,6 @@ def chinese_number(n: int) -> str:
     return ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" + (CHINESE_DIGITS[ones] if ones else "")
 
 
-def chinese_date(day: dt.date) -> str:
-    """成文日期 as GB/T 9704-2012 7.3.5.3 writes it: 2024年2月18日 (Arabic digits, no leading 0)."""
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def table_yuan(value: Any) -> str:
     """An amount in a table: 元 to the fen with thousands separators; a dash when unknown."""
     if value is None:
@@ -94,21 +91,52 @@ def effect_text(amount: Decimal, persons: int) -> str:
     return "涉及" + "、".join(parts) if parts else ""
 
 
-def rectification_deadline(issued: dt.date, days: int, roll_to_working_day: bool) -> dt.date:
-    """The last day of a period of ``days`` from the document's date: the period starts the day
-    after (民法典第二百零一条) and a last day that is not a working day moves to the next working
-    day (第二百零三条), as far as the official holiday calendar covers the year."""
-    last = issued + dt.timedelta(days=days)
-    if not roll_to_working_day:
-        return last
-    import chinese_calendar
+def rectification_deadline(issued: dt.date, days: int, rules: Rulebook | None) -> dt.date:
+    """The last day of a period of ``days`` from the document's date, as every period is counted
+    (auditkit.deadlines): from the next day, the last day moved to a working day. A rulebook
+    without the period settings, or a year the holiday calendar does not cover, gives the plain
+    last day."""
+    if rules is not None and all(rules.has(name) for name in PERIOD_SETTINGS):
+        deadline = within_days(issued, days, rules)
+        return deadline.due or deadline.nominal
+    return issued + dt.timedelta(days=days)
 
-    try:
-        while not chinese_calendar.is_workday(last):
-            last += dt.timedelta(days=1)
-    except NotImplementedError:  # a year the calendar does not cover: the plain date stands
-        pass
-    return last
+
+# Where a title may break: after these characters a line ends on a whole word more often than not.
+_TITLE_BREAKS = "的度险金助算于"
+TITLE_LINE_UNITS = 20  # 2号 (22 pt) characters in the 156 mm 版心
+
+
+def _units(text: str) -> float:
+    return sum(0.5 if ord(c) < 0x2E80 else 1 for c in text)
+
+
+def title_lines(title: str, limit: float = TITLE_LINE_UNITS) -> list[str]:
+    """A long title broken into lines of nearly equal length at a word boundary, never leaving a
+    character or two alone on the last line (GB/T 9704-2012 7.3.3: 回行时词意完整，排列对称)."""
+    total = _units(title)
+    if total <= limit:
+        return [title]
+    count = int(-(-total // limit))
+    lines, rest = [], title
+    for remaining in range(count, 1, -1):
+        target = _units(rest) / remaining
+        best, best_distance = None, None
+        for i in range(1, len(rest)):
+            width = _units(rest[:i])
+            if width > limit:
+                break
+            if rest[i - 1] in _TITLE_BREAKS:
+                distance = abs(width - target)
+                if best is None or distance < best_distance:
+                    best, best_distance = i, distance
+        if best is None or best_distance > 4:  # no good word boundary near the middle: cut there
+            best = max(1, min(len(rest) - 1, next(
+                (i for i in range(1, len(rest) + 1) if _units(rest[:i]) >= target), len(rest) - 1)))
+        lines.append(rest[:best])
+        rest = rest[best:]
+    lines.append(rest)
+    return lines
 
 
 @dataclass
@@ -161,6 +189,22 @@ ASSESSMENT_FIGURES = (
     ("over_report_deduction", "虚报扣减资金", table_yuan),
     ("settlement", "此次结算补助资金", table_yuan),
 )
+
+
+# Medical assistance: per region and fund, the recomputed allocation beside the declared one.
+ALLOCATION_FIGURES = (("allocated", "分配资金", table_yuan),)
+
+
+def assessment_figures(rows: list[RegionAssessment]):
+    """The figures an assessment has: a settlement's, or an allocation's (rows with a fund)."""
+    if any(getattr(row, "fund", "") for row in rows):
+        return ALLOCATION_FIGURES
+    return ASSESSMENT_FIGURES
+
+
+def assessment_label(row: RegionAssessment) -> str:
+    fund = getattr(row, "fund", "")
+    return f"{row.region}（{fund}）" if fund else row.region
 
 
 def _family_of(code: str) -> tuple[int, str]:
@@ -230,34 +274,41 @@ def group_by_family(findings: Iterable[Finding], mask: _Masker, tracking: Tracki
 
 
 def _assessment_lines(rows: list[RegionAssessment]) -> list[AssessmentLine]:
-    lines = []
-    totals_declared: dict[str, Any] = {}
-    totals_verified: dict[str, Any] = {}
+    """Declared beside verified per region (and fund), with a total per fund."""
+    figures = assessment_figures(rows)
+    groups: dict[str, list[RegionAssessment]] = {}
     for row in rows:
-        declared, verified, differs = {}, {}, {}
-        for name, _label, fmt in ASSESSMENT_FIGURES:
-            value = getattr(row, name)
-            stated = row.declared.get(name)
-            verified[name] = fmt(value)
-            declared[name] = fmt(stated) if stated is not None else "—"
-            differs[name] = stated is not None and value is not None and round_fen(Decimal(stated)) != round_fen(Decimal(value))
-            for totals, figure in ((totals_verified, value), (totals_declared, stated)):
-                if figure is not None and totals.get(name, 0) is not None:
-                    totals[name] = totals.get(name, 0) + figure
-                else:
-                    totals[name] = None
-        lines.append(AssessmentLine(row.region, declared, verified, differs))
-    if rows:
+        groups.setdefault(getattr(row, "fund", ""), []).append(row)
+    lines = []
+    for fund, members in groups.items():
+        totals_declared: dict[str, Any] = {}
+        totals_verified: dict[str, Any] = {}
+        for row in members:
+            declared, verified, differs = {}, {}, {}
+            for name, _label, fmt in figures:
+                value = getattr(row, name)
+                stated = row.declared.get(name)
+                verified[name] = fmt(value)
+                declared[name] = fmt(stated) if stated is not None else "—"
+                differs[name] = _differ(stated, value)
+                for totals, figure in ((totals_verified, value), (totals_declared, stated)):
+                    if figure is not None and totals.get(name, 0) is not None:
+                        totals[name] = totals.get(name, 0) + figure
+                    else:
+                        totals[name] = None
+            lines.append(AssessmentLine(assessment_label(row), declared, verified, differs))
         lines.append(AssessmentLine(
-            "合计",
-            {n: fmt(totals_declared.get(n)) for n, _l, fmt in ASSESSMENT_FIGURES},
-            {n: fmt(totals_verified.get(n)) for n, _l, fmt in ASSESSMENT_FIGURES},
-            {n: totals_declared.get(n) is not None and totals_verified.get(n) is not None
-             and round_fen(Decimal(totals_declared[n])) != round_fen(Decimal(totals_verified[n]))
-             for n, _l, _f in ASSESSMENT_FIGURES},
+            f"{fund}合计" if len(groups) > 1 else "合计",
+            {n: fmt(totals_declared.get(n)) for n, _l, fmt in figures},
+            {n: fmt(totals_verified.get(n)) for n, _l, fmt in figures},
+            {n: _differ(totals_declared.get(n), totals_verified.get(n)) for n, _l, _f in figures},
             total=True,
         ))
     return lines
+
+
+def _differ(declared: Any, verified: Any) -> bool:
+    return declared is not None and verified is not None and round_fen(Decimal(declared)) != round_fen(Decimal(verified))
 
 
 def _sum(rows: list[RegionAssessment], name: str, declared: bool) -> Decimal | None:
@@ -273,7 +324,6 @@ class ReportOptions:
     date: dt.date | None = None  # 成文日期; today when None
     reveal_ids: bool = False
     tracking: Tracking | None = None
-    rectification_days: int | None = None  # overrides the rulebook's report.rectification_days
 
 
 def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any]:
@@ -300,19 +350,17 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
     for n, item in enumerate(by_money, start=1):
         item.rank = n  # type: ignore[attr-defined]
 
-    days = options.rectification_days
-    roll = True
-    if rules is not None:
-        if days is None and rules.has("report.rectification_days"):
-            days = int(rules.get("report.rectification_days").value)
-        if rules.has("deadline.roll_to_working_day"):
-            roll = bool(rules.get("deadline.roll_to_working_day").value)
-    deadline = chinese_date(rectification_deadline(issued, days, roll)) if days else ""
+    days = None
+    if rules is not None and rules.has("report.rectification_days"):
+        days = int(rules.get("report.rectification_days").value)
+    deadline = chinese_date(rectification_deadline(issued, days, rules)) if days else ""
 
     declared_total = _sum(result.assessment, "settlement", declared=True)
     verified_total = _sum(result.assessment, "settlement", declared=False)
     tracking = options.tracking
     submitter = manifest.submitter or "报送单位"
+    title = (f"关于{manifest.year}年度{subject}的审核意见" if options.mode == "review"
+             else f"{manifest.submitter}{manifest.year}年度{subject}自查报告")
     return {
         "mode": options.mode,
         "you": _you(submitter),
@@ -327,8 +375,8 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "funding": FUNDING_LEVELS.get(manifest.funding_level, ""),
         "submitter": submitter,
         "reviewer": manifest.reviewer or "",
-        "title": (f"关于{manifest.year}年度{subject}的审核意见" if options.mode == "review"
-                  else f"{manifest.submitter}{manifest.year}年度{subject}自查报告"),
+        "title": title,
+        "title_lines": title_lines(title),
         "date": chinese_date(issued),
         "date_iso": issued.isoformat(),
         "tables": [(sub.tables[name].name, _table_label(name), len(sub.tables[name].rows()))
@@ -341,7 +389,8 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "counts": {"errors": result.count("error"), "warnings": result.count("warning"),
                    "info": result.count("info"), "problems": len(problems)},
         "problem_amount": wan(sum((f.effect.amount for f in problems), ZERO)),
-        "assessment_figures": [(name, label) for name, label, _fmt in ASSESSMENT_FIGURES],
+        "assessment_figures": [(name, label) for name, label, _fmt in assessment_figures(result.assessment)],
+        "assessment_kind": "allocation" if assessment_figures(result.assessment) is ALLOCATION_FIGURES else "settlement",
         "assessment": _assessment_lines(result.assessment),
         "declared_total": wan(declared_total) if declared_total is not None else "",
         "verified_total": wan(verified_total) if verified_total is not None else "",

@@ -101,8 +101,11 @@ def render_pdf(context: dict[str, Any], font_dirs: Iterable[Path] = ()) -> bytes
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    # fontTools complains about the Debian 宋 font's padded glyf table, which subsets fine
+    # fontTools complains about the Debian 宋 font's padded glyf table, which subsets fine, and
+    # WeasyPrint's English warnings (no HarfBuzz subsetter, a CSS property it skips) are not
+    # the user's business: the document comes out either way
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
     font_dirs = list(font_dirs)
     html = render_html(context, font_dirs)
     fonts = FontConfiguration()

@@ -38,27 +38,24 @@ def _header(spec: TableSpec, name: str) -> str:
     return column.aliases[0] if column.aliases else column.label or name
 
 
+# Data validation per column kind: (type, operator, formula1, formula2, the message on a bad entry).
+_VALIDATIONS = {
+    "amount": ("decimal", "between", "-1000000000000", "1000000000000",
+               "请填写金额（数字，可带两位小数），单位见表头上方的“单位”行。"),
+    "count": ("whole", "greaterThanOrEqual", "0", None, "请填写人数（非负整数）。"),
+    "share": ("decimal", "between", "0", "100", "请填写比例：0.8、80 或 80% 均表示 80%。"),
+    "date": ("date", "greaterThan", "1", None, "请填写日期，如 2024-01-15。"),
+}
+
+
 def _validation(kind: str):
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if kind == "amount":
-        rule = DataValidation(type="decimal", operator="between", formula1="-1000000000000", formula2="1000000000000")
-        rule.error = "请填写金额（数字，可带两位小数），单位见表头上方的“单位”行。"
-    elif kind == "count":
-        rule = DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0")
-        rule.error = "请填写人数（非负整数）。"
-    elif kind == "share":
-        rule = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
-        rule.error = "请填写比例：0.8、80 或 80% 均表示 80%。"
-    elif kind == "date":
-        rule = DataValidation(type="date", operator="greaterThan", formula1="1")
-        rule.error = "请填写日期，如 2024-01-15。"
-    else:
+    if kind not in _VALIDATIONS:
         return None
-    rule.errorTitle = "数据格式不符"
-    rule.showErrorMessage = True
-    rule.allow_blank = True
-    return rule
+    type_, operator, low, high, message = _VALIDATIONS[kind]
+    return DataValidation(type=type_, operator=operator, formula1=low, formula2=high, allow_blank=True,
+                          showErrorMessage=True, errorTitle="数据格式不符", error=message)
 
 
 def template_files(program: str, jurisdiction: str = "nmg", year: int | None = None) -> dict[str, bytes]:

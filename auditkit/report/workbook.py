@@ -16,7 +16,7 @@ from typing import Any
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES
 from auditkit.money import round_fen
-from auditkit.report.document import ASSESSMENT_FIGURES, ZERO, _Masker
+from auditkit.report.document import ALLOCATION_FIGURES, ZERO, _Masker, assessment_figures, assessment_label
 from auditkit.report.tracking import Tracking
 from auditkit.runner import Result
 
@@ -79,17 +79,20 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
             cell.alignment = Alignment(vertical="top", wrap_text=True)
 
     # 核定结果: declared beside verified, per figure, and the difference.
-    headers, widths, formats = ["地区"], [12], {}
-    for name, label, _fmt in ASSESSMENT_FIGURES:
+    figures = assessment_figures(result.assessment)
+    headers, widths, formats = ["地区"], [16], {}
+    for name, label, _fmt in figures:
         headers += [f"{label}（申报）", f"{label}（核定）", f"{label}（差额）"]
         widths += [18, 18, 16]
-    headers += ["到位率（核定）"]
-    widths += [12]
+    settlement = figures is not ALLOCATION_FIGURES
+    if settlement:
+        headers += ["到位率（核定）"]
+        widths += [12]
     sheet = _sheet(workbook, "核定结果", headers, widths)
-    totals: dict[str, list[Decimal | None]] = {name: [ZERO, ZERO] for name, _l, _f in ASSESSMENT_FIGURES}
+    totals: dict[str, list[Decimal | None]] = {name: [ZERO, ZERO] for name, _l, _f in figures}
     for line in result.assessment:
-        row: list[Any] = [line.region]
-        for name, _label, _fmt in ASSESSMENT_FIGURES:
+        row: list[Any] = [assessment_label(line)]
+        for name, _label, _fmt in figures:
             declared, verified = line.declared.get(name), getattr(line, name)
             difference = verified - declared if declared is not None and verified is not None else None
             pair = totals[name]
@@ -99,22 +102,24 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
                 row += [declared, verified, difference]
             else:
                 row += [_money(declared), _money(verified), _money(difference)]
-        row.append(float(line.arrival_rate) if line.arrival_rate is not None else None)
+        if settlement:
+            row.append(float(line.arrival_rate) if line.arrival_rate is not None else None)
         sheet.append(row)
-    if result.assessment:
+    if result.assessment and settlement:  # an allocation's funds are totalled apart, not here
         row = ["合计"]
-        for name, _label, _fmt in ASSESSMENT_FIGURES:
+        for name, _label, _fmt in figures:
             declared, verified = totals[name]
             difference = verified - declared if declared is not None and verified is not None else None
             row += [declared, verified, difference] if name == "enrolled" else [
                 _money(declared), _money(verified), _money(difference)]
         sheet.append(row + [None])
     column = 2
-    for name, _label, _fmt in ASSESSMENT_FIGURES:
+    for name, _label, _fmt in figures:
         for offset in range(3):
             formats[column + offset] = COUNT_FORMAT if name == "enrolled" else YUAN_FORMAT
         column += 3
-    formats[column] = RATE_FORMAT
+    if settlement:
+        formats[column] = RATE_FORMAT
     _formats(sheet, formats)
 
     # One evidence sheet per check code.
