@@ -378,6 +378,8 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "title": title,
         "title_lines": title_lines(title),
         "date": chinese_date(issued),
+        # is the 成文日期 wider than a signature? (half-width digits count half)
+        "date_longer": lambda name: _units(chinese_date(issued)) > _units(name),
         "date_iso": issued.isoformat(),
         "tables": [(sub.tables[name].name, _table_label(name), len(sub.tables[name].rows()))
                    for name in sub.tables],
