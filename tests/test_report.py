@@ -98,6 +98,9 @@ def test_review_states_the_figures(review):
     assert "涉及资金432.54万元" in flat  # 乌海市, ST003
     assert "多10.00万元" in flat  # 赤峰市, ST001
     assert "1,230,601,728.00" in flat and "2,434,560.00" in flat  # 通辽市's verified figures
+    # 一、基本情况: the declared totals; settlement.csv's own 合计 row says 8,351,943,192.00 元
+    # entitled, 8,417,479,680.00 preallocated and −65,497,928.00 settlement
+    assert "申报应补助资金合计835,194.32万元，已预拨资金841,747.97万元，此次结算补助资金合计-6,549.79万元" in flat
 
 
 def test_review_gives_the_rectification_deadline(review):
@@ -187,15 +190,30 @@ def test_rectification_deadline_moves_to_a_working_day():
     assert build(result, ReportOptions(date=dt.date(2023, 9, 1)))["deadline"] == "2023年10月7日"
 
 
-def test_font_dir_adds_faces_under_their_own_names(tmp_path):
-    """A user's font file is offered to the CSS under the family name it carries."""
+def test_font_dir_face_is_used_and_embedded(tmp_path):
+    """An office's own 仿宋_GB2312 in --font-dir is found by the CSS's first body face and
+    embedded. Stand-in: the Debian 楷 font renamed 仿宋_GB2312 (the real one is not free). The
+    self-check report is rendered as PDF here, the only other PDF of this module."""
+    from fontTools.ttLib import TTFont
+
     source = Path("/usr/share/fonts/truetype/arphic-gkai00mp/gkai00mp.ttf")
     if not source.exists():
         pytest.skip("the Debian 楷 font (make fonts) is not installed")
-    (tmp_path / "kai.ttf").symlink_to(source)
-    css = font_faces_css([tmp_path])
-    assert 'font-family: "AR PL KaitiM GB"' in css
-    assert (tmp_path / "kai.ttf").resolve().as_uri() in css or (tmp_path / "kai.ttf").as_uri() in css
+    font = TTFont(str(source))
+    for record in font["name"].names:
+        if record.nameID in (1, 4, 16):
+            record.string = "仿宋_GB2312"
+        elif record.nameID == 6:
+            record.string = "FangSong_GB2312"
+    font.save(str(tmp_path / "fangsong.ttf"))
+    assert 'font-family: "仿宋_GB2312"' in font_faces_css([tmp_path])
+
+    result = run_check(demo_package())
+    pdf = render_pdf(build(result, ReportOptions(mode="self-check", date=ISSUED)), [tmp_path])
+    reader = PdfReader(io.BytesIO(pdf))
+    names = {str(ref.get_object()["/BaseFont"]) for ref in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert any(name.endswith("仿宋_GB2312") for name in names), names
+    assert "自查报告" in re.sub(r"\s+", "", reader.pages[0].extract_text())
 
 
 def test_title_breaks_at_a_word_into_balanced_lines():

@@ -381,8 +381,7 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         # is the 成文日期 wider than a signature? (half-width digits count half)
         "date_longer": lambda name: _units(chinese_date(issued)) > _units(name),
         "date_iso": issued.isoformat(),
-        "tables": [(sub.tables[name].name, _table_label(name), len(sub.tables[name].rows()))
-                   for name in sub.tables],
+        "tables": [(name, _table_label(name)) for name in _in_schema_order(sub.tables)],
         "regions": len(result.assessment),
         "families": families,
         "notes": note_items,
@@ -395,6 +394,7 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "assessment_kind": "allocation" if assessment_figures(result.assessment) is ALLOCATION_FIGURES else "settlement",
         "assessment": _assessment_lines(result.assessment),
         "declared_total": wan(declared_total) if declared_total is not None else "",
+        "declared_totals": _declared_totals(result.assessment),
         "verified_total": wan(verified_total) if verified_total is not None else "",
         "total_change": _change(declared_total, verified_total),
         "deadline": deadline,
@@ -418,6 +418,25 @@ def _change(declared: Decimal | None, verified: Decimal | None) -> str:
     if not difference:
         return "与申报数一致"
     return ("核增" if difference > 0 else "核减") + wan(abs(difference))
+
+
+def _declared_totals(rows: list[RegionAssessment]) -> str:
+    """'申报应补助资金合计…万元，已预拨资金…万元，此次结算补助资金合计…万元' from the declared
+    figures of the regions (the parts that every region declares)."""
+    parts = []
+    for name, words in (("entitled", "应补助资金合计"), ("preallocated", "已预拨资金"),
+                        ("settlement", "此次结算补助资金合计")):
+        values = [r.preallocated if name == "preallocated" else r.declared.get(name) for r in rows]
+        if values and all(v is not None for v in values):
+            parts.append(words + wan(sum((Decimal(v) for v in values), ZERO)))
+    return "，".join(parts)
+
+
+def _in_schema_order(tables) -> list[str]:
+    from auditkit.schemas import TABLES
+
+    order = list(TABLES)
+    return sorted(tables, key=lambda name: (order.index(name) if name in order else len(order), name))
 
 
 def _table_label(name: str) -> str:
