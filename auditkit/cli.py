@@ -113,8 +113,8 @@ def check_command(
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出审核工作底稿（Excel）")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="文书类型：review（审核意见）或 self-check（自查报告）")] = Mode.review,
     previous: Annotated[Path | None, typer.Option("--previous", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
-    date: Annotated[str | None, typer.Option("--date", help="成文日期 YYYY-MM-DD（默认今天）")] = None,
-    font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
+    date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="成文日期（默认今天）")] = None,
+    font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", metavar="DIR", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:

@@ -25,8 +25,8 @@ PROGRAM_TABLES = {
     "resident-subsidy": ("settlement", "local_funds", "payments", "documents", "filings", "reward",
                          "students", "performance"),
     "medical-assistance": ("assistance", "documents", "filings", "performance"),
-    "pooling": ("pooling_uploads", "risk_pool", "documents"),
-    "contributions": ("contributions",),
+    "pooling": ("pooling_uploads", "risk_pool", "deficits", "documents"),
+    "contributions": ("contribution_bases", "contributions", "fund_budgets"),
 }
 LARGE_TABLES = ("roster", "national_list", "other_coverage", "deaths")
 
