@@ -165,7 +165,7 @@ def test_self_check_orders_by_money_at_stake():
     positions = [body.find(words) for words in order]
     assert -1 not in positions, dict(zip(order, positions))
     assert positions == sorted(positions)
-    assert "报送前应" in body
+    assert "更正要求：" in body
     assert "财政部内蒙古监管局" not in text.split("附件1")[0]  # no 版头: it is the prefecture's own report
 
 
