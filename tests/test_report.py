@@ -142,6 +142,21 @@ def test_review_pages_are_a4_numbered_and_fonts_embedded(review):
         assert "/FontFile2" in descendant["/FontDescriptor"] or "/FontFile3" in descendant["/FontDescriptor"]
 
 
+def test_review_body_is_set_on_a_22_by_28_grid(review):
+    """GB/T 9704: 22 lines a page, 28 characters a line. The pages between the first (版头 and
+    title) and the one where 三、 starts (the assessment table) are body text only: at most 22
+    lines and the page number (a page ends a line or two early rather than leave a heading or a
+    lone line behind), and full ones have 22. A line of Chinese alone (no half-width digits)
+    holds 28 characters when full."""
+    pages = review["pages"]
+    last = next(i for i, text in enumerate(pages) if "三、审核意见" in text)
+    body = [text.split("\n") for text in pages[1:last]]
+    assert body, "the demo review should have whole pages of body text"
+    assert max(len(lines) for lines in body) == 23  # 22 lines of text and the page number
+    chinese = [line for lines in body for line in lines if not re.search(r"[ -~]", line)]
+    assert max(len(line) for line in chinese) == 28
+
+
 def test_review_metadata_follow_source_date_epoch(review):
     """SOURCE_DATE_EPOCH 1708214400 is 2024-02-18 00:00:00 UTC."""
     info = review["reader"].metadata
