@@ -7,6 +7,7 @@ unless ``--debug``.
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 import tempfile
@@ -40,11 +41,20 @@ def _console(stderr: bool = False) -> Console:
     return Console(stderr=stderr, highlight=False, soft_wrap=False)
 
 
+_WRITE_ERRORS = {errno.ENOENT: "目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
+                 errno.EROFS: "文件系统只读", errno.ENOSPC: "磁盘空间不足", errno.ENOTDIR: "路径中有同名文件",
+                 errno.EEXIST: "路径中有同名文件"}
+
+
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write a whole output or nothing: a temporary file in the same folder, renamed into place."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:  # a folder that cannot be made or written: the user's to fix
+        reason = _WRITE_ERRORS.get(exc.errno, exc.strerror or str(exc))
+        raise PackageError(f"无法写入文件（{reason}）", file=str(path)) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data.encode("utf-8") if isinstance(data, str) else data)

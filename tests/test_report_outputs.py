@@ -116,3 +116,11 @@ def test_demo_writes_its_review_pdf(tmp_path):
     assert pdf.exists() and str(pdf.resolve()) in result.output.replace("\n", "")
     text = PdfReader(io.BytesIO(pdf.read_bytes())).pages[0].extract_text()
     assert "审核意见" in text.replace("\n", "")
+
+
+def test_unwritable_report_path_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "不是目录.txt"
+    blocker.write_text("", encoding="utf-8")
+    result = _check("--report", str(blocker / "r.html"))
+    assert result.exit_code == 2
+    assert "无法写入文件（路径中有同名文件）" in result.output.replace("\n", "")
