@@ -72,7 +72,8 @@ def _split(codes: list[str] | None) -> list[str]:
 
 
 def run_check(package: Path, rulebook: Path | None = None, select: list[str] | None = None,
-              ignore: list[str] | None = None, checks_dir: list[Path] | None = None):
+              ignore: list[str] | None = None, checks_dir: list[Path] | None = None,
+              options: dict | None = None):
     from auditkit.package import load_package
     from auditkit.registry import load_checks
     from auditkit.registry import select as choose
@@ -81,8 +82,41 @@ def run_check(package: Path, rulebook: Path | None = None, select: list[str] | N
 
     specs = load_checks(checks_dir or [])
     sub = load_package(package)
+    sub.options.update(options or {})  # engine, spark_remote, buckets, reveal_ids, progress
     rules = load_rulebook(sub.manifest.jurisdiction, rulebook)
     return run(sub, rules, list(choose(specs, _split(select), _split(ignore))))
+
+
+class Engine(str, Enum):
+    polars = "polars"
+    duckdb = "duckdb"
+    spark = "spark"
+
+
+class _RosterProgress:
+    """A progress bar on stderr for the roster's long steps (the enrollment engine reports
+    through ``sub.options["progress"]``); nothing is shown for packages without a roster."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.task = None
+
+    def __call__(self, description: str, done: int, total: int) -> None:
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        if self.bar is None:
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                                console=_console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(description, total=total)
+        self.bar.update(self.task, description=f"参保人员名册：{description}", completed=done, total=total)
+        if done >= total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+            self.bar = None
 
 
 def _guarded(debug: bool, body) -> None:
@@ -125,6 +159,10 @@ def check_command(
     previous: Annotated[Path | None, typer.Option("--previous", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="成文日期（默认今天）")] = None,
     font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", metavar="DIR", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
+    engine: Annotated[Engine, typer.Option("--engine", help="名册计算引擎：polars（默认，流式）、duckdb 或 spark")] = Engine.polars,
+    spark_remote: Annotated[str | None, typer.Option("--spark-remote", envvar="SPARK_REMOTE",
+                                                     help="Spark Connect 地址（默认取环境变量 SPARK_REMOTE；均无则在本机启动 Spark）")] = None,
+    buckets: Annotated[int | None, typer.Option("--buckets", min=1, help="名册按身份证号散列分桶处理的桶数（默认按可用内存自动确定）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
@@ -132,7 +170,13 @@ def check_command(
 
         issued = _parse_date(date)
         _check_report_suffix(report)
-        result = run_check(package, rulebook, select, ignore, checks_dir)
+        progress = _RosterProgress()
+        options = {"engine": engine.value, "spark_remote": spark_remote, "buckets": buckets,
+                   "reveal_ids": reveal_ids, "progress": progress}
+        try:
+            result = run_check(package, rulebook, select, ignore, checks_dir, options)
+        finally:
+            progress.close()
         tracking = _tracking(result, previous)
         text = dumps(result, reveal_ids, tracking)
         documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
