@@ -6,8 +6,8 @@ is cast only after it has been replaced by a placeholder of the right shape wher
 not fit, so a malformed number is a finding (a reason code), never an exception.
 
 A number is valid (RULES.md, EN002) when, after normalising (surrounding spaces removed, a
-lowercase ``x`` read as ``X``; ``id_lower_x`` marks those), it has 18 characters, 17 digits and a check character by
-ISO 7064 MOD 11-2, a birth date that is a real date not after the census day of the year, and
+lowercase ``x`` read as ``X``; ``id_lower_x`` marks those), it has 18 characters, 17 digits and
+a check character by ISO 7064 MOD 11-2, a birth date that is a real date not after the census day of the year, and
 an address code that GB/T 2260 has assigned at some time (python-stdnum's history, through
 ``auditkit.gbt2260.assigned_codes``). A 15-digit first-generation number is malformed.
 

@@ -175,3 +175,18 @@ def test_missing_roster_column_is_a_package_error(tmp_path):
     outcome = CliRunner().invoke(app, ["check", str(package), "--select", "EN"])
     assert outcome.exit_code == 2
     assert "险种" in outcome.output
+
+
+def test_rulebook_exception_moves_a_county(tmp_path):
+    """A rulebook exception settles county 150206 (包头市's) with 呼和浩特市. Its resident records
+    are P21 (kept) and P5's third record: P5 then has records in 包头市 (150203, 01-01 and 01-02)
+    and 呼和浩特市 (no date), so 包头市 keeps P5 (EN003 1 there) and 呼和浩特市 excludes its record
+    under EN004. 包头市: 12 − 2 = 10 records, EN003 3 − 1 = 2, verified 5 − 1 = 4 (P21 moved);
+    呼和浩特市: 17 records, EN004 3 + 1 = 4, verified 4 + 1 = 5 (P21)."""
+    override = tmp_path / "exceptions.toml"
+    override.write_text('[enrollment.settlement_region_exceptions]\nvalue = { "150206" = "150100" }\n'
+                        'source = "测试"\nverified = false\n', encoding="utf-8")
+    sub = load_package(HAND)
+    regions = roster_result(sub, load_rulebook("nmg", override)).regions
+    assert (regions["包头市"].records, regions["包头市"].excluded["EN003"], regions["包头市"].verified) == (10, 2, 4)
+    assert (regions["呼和浩特市"].records, regions["呼和浩特市"].excluded["EN004"], regions["呼和浩特市"].verified) == (17, 4, 5)

@@ -149,10 +149,13 @@ def _by_region(tally: Tally, rules) -> dict[str, RegionCounts]:
     for (code, reason), count in tally.reasons.items():
         reasons = entry(code).reasons
         reasons[reason] = reasons.get(reason, 0) + count
-    for (check, code), values in tally.samples.items():
-        shown = sorted(number_from_key(v) if isinstance(v, int) else str(v) for v in values)
+    for (check, code), values in sorted(tally.samples.items()):
+        # the same samples however the roster was cut into buckets: the lowest number (and,
+        # for EN002, the highest as written), each bucket offering its own lowest and highest
+        chosen = {min(values), max(values)} if check == "EN002" else {min(values)}
+        shown = [number_from_key(v) if isinstance(v, int) else str(v) for v in sorted(chosen)]
         samples = entry(code).samples
-        samples[check] = sorted(set(samples.get(check, [])) | set(shown))[:3]
+        samples[check] = sorted(set(samples.get(check, [])) | set(shown))
     return regions
 
 

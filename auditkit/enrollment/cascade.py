@@ -1,16 +1,17 @@
 """The exclusion cascade of RULES.md (EN001–EN008), written once with Narwhals.
 
 Two passes. The first reads the roster once and keeps a narrow frame of it: per record the
-ID's reason code and 17-digit key (``auditkit.ids``), the scheme, the settlement region's code,
-and a sort key for "which duplicate is kept" (enrollment date, a missing one last, then county
-code). The second runs per bucket of that frame (all of it when there is one bucket):
+ID's reason code and 17-digit key (``auditkit.ids``), the scheme and the settlement region's code
+(from a codebook of the distinct written pairs), and a sort key for "which duplicate is kept"
+(enrollment date, a missing one last, then county code). The second runs per bucket of that frame (all of it when there is one bucket):
 
     resident records with a valid ID
       ── group by (person, region) ──▶ one row per person and region: n records, best key
          EN003 = n − 1 per row
       ── group by person, keep those in 2+ regions, join back ──▶ EN004 rows: every region
          but the one holding the best key (or all of them, with duplicate_keep = "none")
-      ── left joins with the employee set and the three lists ──▶ EN005…EN008 in order
+      ── one left join with the first later rule naming the person (the employee set and the
+         three lists, each tagged 5…8, grouped by person with the smallest tag) ──▶ EN005…EN008
       ── group by (region, code) ──▶ the counts
 
 Every duplicate test is a group-by or a join on the person's key, so records of one person
