@@ -128,7 +128,8 @@ def _guarded(debug: bool, body) -> None:
 
         from rich.markup import escape
 
-        _console(stderr=True).print(f"[bold red]无法读取：[/]{escape(mask_ids_in(str(exc)))}")
+        prefix = "无法读取" if exc.file else "无法执行"  # a package's file, or an option
+        _console(stderr=True).print(f"[bold red]{prefix}：[/]{escape(mask_ids_in(str(exc)))}")
         if debug:
             traceback.print_exc()
         raise typer.Exit(EXIT_UNREADABLE) from None

@@ -193,6 +193,19 @@ def canonical(table: str, column: str, value: str | None) -> str | None:
     return TABLES[table].column(column).canonical(value)
 
 
+def year_of_money(payment: dict, documents: dict[str, list[dict]], year: int) -> int | None:
+    """The year whose money a payment is: its document's year (an advance 提前下达 is next year's
+    budget), the package's year for a payment under no known document, None for a settlement
+    payment under no known document (which year it settles cannot be told)."""
+    rows = documents.get(doc_key(payment.get("doc_no")))
+    if rows:
+        issued = min(row["issued_on"] for row in rows)
+        return issued.year + (1 if canonical("documents", "purpose", rows[0]["purpose"]) == "advance" else 0)
+    if canonical("payments", "purpose", payment.get("purpose")) == "settlement":
+        return None
+    return year
+
+
 def documents_by_number(sub) -> dict[str, list[dict]]:
     """The documents table's rows grouped by document number (one row per region it allocates to)."""
     grouped: dict[str, list[dict]] = {}

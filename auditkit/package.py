@@ -13,7 +13,7 @@ import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -159,7 +159,7 @@ def _manifest_from_sheet(grid: Grid) -> dict:
 
 def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     def fail(message: str, key: str | None = None) -> PackageError:
-        return PackageError(message, file=file, sheet=sheet, column=key)
+        return PackageError(f"清单项“{key}”：{message}" if key else message, file=file, sheet=sheet)
 
     sub = data.get("submission")
     if not isinstance(sub, dict):
@@ -183,6 +183,9 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     unit = _unit_key(sub.get("amount_unit", "yuan"))
     if unit is None:
         raise fail(f"金额单位应为 yuan（元）或 wan（万元），实为“{sub.get('amount_unit')}”", "submission.amount_unit")
+    for section in ("tables", "units", "funds", "dates"):
+        if not isinstance(data.get(section, {}), dict):
+            raise fail(f"清单中的 {section} 应为一节（[{section}]，其下逐行写“名称 = 值”），实为单个值", section)
     tables = data.get("tables", {})
     if not isinstance(tables, dict) or not tables:
         raise fail("清单缺少 [tables] 部分，应至少列出一张表")
@@ -304,7 +307,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
                                row=header_index + 1)
 
     data: dict[str, list] = {c: [] for c in columns}
-    tolerances: dict[str, list] = {c: [] for c in columns if spec.column(c).kind == "amount"}
+    tolerances: dict[str, list] = {c: [] for c in columns if spec.column(c).kind in ("amount", "per_head")}
     row_numbers: list[int] = []
     total: dict[str, Any] | None = None
     for index in range(header_index + 1, len(grid.rows)):
@@ -316,7 +319,8 @@ def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
         tol: dict[str, Any] = {}
         for column, cell in cells.items():
             kind = spec.column(column).kind
-            unit = column_units.get(column, table_unit)
+            # a per-head figure (the standard) is 元 per person whatever the table's unit
+            unit = "yuan" if kind == "per_head" else column_units.get(column, table_unit)
             where = dict(file=grid.file, sheet=grid.sheet, row=index + 1,
                          column=headers[column])
             record[column], tol[column] = _convert(cell, kind, unit, where)
@@ -358,7 +362,8 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         if places is None:
             places = max(0, -value.normalize().as_tuple().exponent)
         else:
-            value = value.quantize(Decimal(1).scaleb(-places))  # the figure as the cell shows it
+            # the figure as the cell shows it: Excel rounds a half away from zero
+            value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     elif isinstance(cell.value, Decimal):
         value, places = cell.value, cell.places or 0
     else:

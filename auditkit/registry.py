@@ -125,6 +125,12 @@ def select(specs: dict[str, CheckSpec], include: Iterable[str] = (), exclude: It
     """Codes or prefixes: ``--select EN`` takes EN001–EN009, ``--ignore ST005`` drops one."""
     include = [c.strip().upper() for c in include if c.strip()]
     exclude = [c.strip().upper() for c in exclude if c.strip()]
+    for option, given in (("--select", include), ("--ignore", exclude)):
+        unknown = [p for p in given if not any(code.startswith(p) for code in specs)]
+        if unknown:
+            # a typo must not pass as "nothing found"
+            raise PackageError(f"{option} 中的“{'、'.join(unknown)}”不是任何检查的代码或代码前缀；"
+                               "可用 auditkit checks 查看全部检查")
     for code, spec in specs.items():
         if include and not any(code.startswith(p) for p in include):
             continue

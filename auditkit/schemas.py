@@ -2,7 +2,8 @@
 that real forms use for them, and the pandera schema that a loaded table must fit.
 
 Kinds: ``text``; ``amount`` (money, converted to 元 as exact decimals, with a tolerance column);
-``count`` (persons, non-negative integers, never scaled); ``share`` (a fraction; 80, 80% and 0.8
+``per_head`` (元 per person, such as the standard: never scaled by a 万元 unit, never summed
+into a total); ``count`` (persons, non-negative integers, never scaled); ``share`` (a fraction; 80, 80% and 0.8
 mean the same); ``date``. Roster-sized tables are not loaded here: they are scanned lazily by the
 enrollment engine.
 """
@@ -26,12 +27,13 @@ DECIMAL = pl.Decimal(38, 8)
 KIND_DTYPES = {
     "text": pl.Utf8,
     "amount": DECIMAL,
+    "per_head": DECIMAL,
     "count": pl.Int64,
     "share": DECIMAL,
     "date": pl.Date,
 }
 
-KIND_NAMES = {"text": "文字", "amount": "金额", "count": "人数（非负整数）", "share": "比例", "date": "日期"}
+KIND_NAMES = {"text": "文字", "amount": "金额", "per_head": "人均金额（元）", "count": "人数（非负整数）", "share": "比例", "date": "日期"}
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,7 @@ def _norm(header: str) -> str:
 
     header = unicodedata.normalize("NFKC", str(header))
     header = re.sub(r"\s+", "", header)
-    header = re.sub(r"\((万元|元|人|%|元/人)\)$", "", header)
+    header = re.sub(r"\((万元|元|人|%|元/人|元/人/年)\)$", "", header)
     return header.lower()
 
 
@@ -135,7 +137,7 @@ _table(TableSpec("settlement", "结算分配表", (
     REGION_CODE,
     _c("enrolled", "count", "参保人数", "申报参保人数", "6月底参保人数"),
     _c("over_reported", "count", "多报虚报参保人数", "多报参保人数"),
-    _c("standard", "amount", "人均补助标准", "补助标准"),
+    _c("standard", "per_head", "人均补助标准", "补助标准"),
     _c("share", "share", "分担比例"),
     _c("regional_share", "share", "自治区分担比例"),
     _c("entitled", "amount", "应补助资金"),

@@ -208,23 +208,30 @@ def local_paid_in(sub: Submission, rules: Rulebook | None) -> dict[str, Decimal]
 
     A voucher counts when a local level (prefecture, county) paid it into the fund's special
     account (a payee account whose name contains 财政专户) on or before Dec 31 of Y
-    (``auditkit.deadlines.cut_off``; money paid on Jan 2 never counts for the year before), and
-    it was not paid under a central or regional document of the documents table: that is upper
-    money the region passes on, not its own.
+    (``auditkit.deadlines.cut_off``; money paid on Jan 2 never counts for the year before), it is
+    this year's money (a voucher of last year counts only when its document makes it this year's,
+    as an advance 提前下达 does), and it was not paid under a central or regional document of the
+    documents table: that is upper money the region passes on, not its own.
     """
-    from auditkit.deadlines import canonical, cut_off, doc_key, documents_by_number
+    from auditkit.deadlines import canonical, cut_off, doc_key, documents_by_number, year_of_money
 
     last_day = cut_off(sub.year, rules)
-    upper_documents = {number for number, rows in documents_by_number(sub).items()
+    documents = documents_by_number(sub)
+    upper_documents = {number for number, rows in documents.items()
                        if canonical("documents", "level", rows[0]["level"]) in UPPER_LEVELS}
     arrived: dict[str, Decimal] = {}
     for row in sub.table("payments").rows():
-        if (canonical("payments", "source_level", row["source_level"]) in LOCAL_LEVELS
-                and SPECIAL_ACCOUNT in "".join(row["payee_account"].split())
-                and row["paid_on"] <= last_day
-                and doc_key(row.get("doc_no")) not in upper_documents):
-            name = region_name(row["region"], rules)
-            arrived[name] = arrived.get(name, Decimal(0)) + row["amount"]
+        number = doc_key(row.get("doc_no"))
+        if (canonical("payments", "source_level", row["source_level"]) not in LOCAL_LEVELS
+                or SPECIAL_ACCOUNT not in "".join(row["payee_account"].split())
+                or row["paid_on"] > last_day
+                or number in upper_documents
+                or year_of_money(row, documents, sub.year) != sub.year):
+            continue
+        if row["paid_on"].year < sub.year and number not in documents:
+            continue  # paid last year with no document saying it is this year's money
+        name = region_name(row["region"], rules)
+        arrived[name] = arrived.get(name, Decimal(0)) + row["amount"]
     return arrived
 
 

@@ -27,6 +27,7 @@ from auditkit.deadlines import (
     doc_key,
     documents_by_number,
     within_days,
+    year_of_money,
     year_end,
 )
 from auditkit.money import wan, yuan
@@ -120,19 +121,6 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
                 yield finding
 
 
-def _money_year(payment: dict, documents: dict[str, list[dict]], year: int) -> int | None:
-    """The year whose money a payment is: its document's year (an advance 提前下达 is next year's
-    budget), the package's year for a payment under no known document, None for a settlement
-    payment under no known document (which year it settles cannot be told)."""
-    rows = documents.get(doc_key(payment.get("doc_no")))
-    if rows:
-        issued = _issue_date(rows)
-        return issued.year + (1 if canonical("documents", "purpose", rows[0]["purpose"]) == "advance" else 0)
-    if canonical("payments", "purpose", payment.get("purpose")) == "settlement":
-        return None
-    return year
-
-
 @check("DL002", "补助资金未在年底前支付至财政专户", cites="内财社〔2025〕357号 第九条",
        needs=["payments"], params=list(YEAR_END_SETTINGS), severity="warning")
 def money_in_special_account(sub, rules) -> Iterator[Finding]:
@@ -149,7 +137,7 @@ def money_in_special_account(sub, rules) -> Iterator[Finding]:
     for row in table.rows():
         if SPECIAL_ACCOUNT not in "".join(row["payee_account"].split()):
             continue
-        money_year = _money_year(row, documents, sub.year)
+        money_year = year_of_money(row, documents, sub.year)
         if money_year is None:
             continue
         level = LEVEL_NAMES.get(canonical("payments", "source_level", row["source_level"]), row["source_level"])

@@ -80,3 +80,10 @@ def test_an_output_file_is_not_touched_when_the_package_cannot_be_read(tmp_path)
     assert invoke("check", FIXTURES / "bad" / "missing-column", "--output", target).exit_code == 2
     assert target.read_text(encoding="utf-8") == "earlier result"
     assert [p.name for p in tmp_path.iterdir()] == ["result.json"]
+
+
+def test_a_select_that_names_no_check_is_refused_not_passed():
+    """A typo (STX01) must not read as 'nothing found'."""
+    done = invoke("check", FIXTURES / "settlement-ok", "--select", "STX01")
+    assert done.exit_code == 2
+    assert "STX01" in done.output and "auditkit checks" in done.output

@@ -227,3 +227,14 @@ def test_a_moved_deadline_is_the_first_working_day_on_or_after_day_n(event, days
     assert deadline.due >= deadline.nominal and is_working_day(deadline.due)
     gap = (deadline.due - deadline.nominal).days
     assert all(not is_working_day(deadline.nominal + dt.timedelta(days=k)) for k in range(gap))
+
+
+def test_a_voucher_of_last_year_does_not_count_as_this_years_arrived_money():
+    """deadlines-arrival-last-year adds 27,360 元 paid by 包头市 on Dec 20, 2022, under no
+    document: 2023's arrived money is still 60,000 + 40,000 = 100,000 of 127,360 (78.52%)."""
+    from tests.conftest import audit as _audit
+
+    before = {r.region: r.arrival_rate for r in _audit("deadlines-arrival").assessment}
+    after = {r.region: r.arrival_rate for r in _audit("deadlines-arrival-last-year").assessment}
+    assert after == before
+    assert after["包头市"] == Decimal("100000") / Decimal("127360")

@@ -85,3 +85,39 @@ def test_a_header_unit_overrides_the_package_unit(tmp_path):
     assert row["entitled"] == Decimal("15000")
     assert row["_tol_entitled"] == Decimal("500")  # half of 0.1 万元
     assert row["preallocated"] == Decimal("10000")
+
+
+def test_a_manifest_section_written_as_one_value_is_refused():
+    with pytest.raises(PackageError) as raised:
+        load_package(FIXTURES / "bad" / "units-not-a-table")
+    assert "清单项“units”" in str(raised.value) and "submission.toml" in str(raised.value)
+
+
+def test_a_per_head_standard_is_yuan_per_person_in_a_wan_table_and_is_not_summed():
+    """settlement-wan-standard is settlement-ok in 万元 with 人均补助标准（元/人） = 640 on every
+    row and on the total: the standard stays 640 元 (not 6,400,000), ST004 does not add it up
+    (3 × 640 ≠ 640), and the whole result is settlement-ok's."""
+    table = load_package(FIXTURES / "settlement-wan-standard").table("settlement")
+    assert table.rows()[0]["standard"] == Decimal("640")
+    assert table.rows()[0]["entitled"] == Decimal("512000")
+    assert _without_inputs(audit("settlement-wan-standard")) == _without_inputs(audit("settlement-ok"))
+
+
+def test_a_cell_rounds_half_away_from_zero_as_excel_shows_it(tmp_path):
+    """A cell holding 128.5 formatted '0' shows 129 in Excel (half away from zero), and 129 is
+    the declared figure, with a tolerance of 0.5 元; Python's default rounding would give 128."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "结算表"
+    sheet.append(["盟市", "应补助资金", "已预拨资金", "此次结算补助资金"])
+    sheet.append(["乌海市", 128.5, -0.5, 1])
+    for cell in ("B2", "C2", "D2"):
+        sheet[cell].number_format = "0"
+    workbook.save(tmp_path / "s.xlsx")
+    (tmp_path / "submission.toml").write_text(
+        '[submission]\nprogram = "resident-subsidy"\njurisdiction = "nmg"\nyear = 2023\n'
+        '[tables]\nsettlement = "s.xlsx#结算表"\n', encoding="utf-8")
+    row = load_package(tmp_path).table("settlement").rows()[0]
+    assert (row["entitled"], row["preallocated"], row["_tol_entitled"]) == (Decimal("129"), Decimal("-1"), Decimal("0.5"))

@@ -30,7 +30,7 @@ PROGRAM_TABLES = {
 }
 LARGE_TABLES = ("roster", "national_list", "other_coverage", "deaths")
 
-_NUMBER_FORMATS = {"amount": "#,##0.00", "count": "0", "share": "0.00", "date": "yyyy-mm-dd"}
+_NUMBER_FORMATS = {"amount": "#,##0.00", "per_head": "#,##0.00", "count": "0", "share": "0.00", "date": "yyyy-mm-dd"}
 
 
 def _header(spec: TableSpec, name: str) -> str:
@@ -42,6 +42,7 @@ def _header(spec: TableSpec, name: str) -> str:
 _VALIDATIONS = {
     "amount": ("decimal", "between", "-1000000000000", "1000000000000",
                "请填写金额（数字，可带两位小数），单位见表头上方的“单位”行。"),
+    "per_head": ("decimal", "between", "0", "100000", "请填写人均金额（元/人），如 640。"),
     "count": ("whole", "greaterThanOrEqual", "0", None, "请填写人数（非负整数）。"),
     "share": ("decimal", "between", "0", "100", "请填写比例：0.8、80 或 80% 均表示 80%。"),
     "date": ("date", "greaterThan", "1", None, "请填写日期，如 2024-01-15。"),
