@@ -33,6 +33,16 @@ def mask_ids_in(text: str) -> str:
     return _ID_IN_TEXT.sub(lambda m: mask_id(m.group(0)), text)
 
 
+def mask_value(value: Any) -> Any:
+    """Mask an ID number in an evidence cell, whether it came as text or, from a sheet that
+    typed the column as numbers, as an 18- or 15-digit integer; leave other values alone."""
+    if isinstance(value, str):
+        return mask_ids_in(value)
+    if isinstance(value, int) and not isinstance(value, bool) and len(str(abs(value))) in (15, 18):
+        return mask_id(str(value))
+    return value
+
+
 @dataclass
 class Effect:
     amount: Decimal = Decimal(0)  # money at stake, 元

@@ -14,7 +14,7 @@ from typing import Any
 from rich.markup import escape
 
 from auditkit import __version__
-from auditkit.findings import SEVERITY_NAMES, Finding, mask_ids_in
+from auditkit.findings import SEVERITY_NAMES, Finding, mask_ids_in, mask_value
 from auditkit.money import round_fen, wan
 from auditkit.runner import Result
 
@@ -34,8 +34,10 @@ def _clean(value: Any, name: str, reveal: bool) -> Any:
         return {k: _clean(v, k, reveal) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v, name, reveal) for v in value]
+    if isinstance(value, (str, int)) and not isinstance(value, bool) and not reveal:
+        value = mask_value(value)
     if isinstance(value, str):
-        return value if reveal else mask_ids_in(value)
+        return value
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return _number(value, name)

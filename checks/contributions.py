@@ -95,7 +95,7 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
             if clamped == wage:
                 how = f"上年度本单位职工工资总额：平均工资{yuan(wage)}×{heads}人"
             else:
-                bound = "80%" if clamped < ceiling * average else "300%"
+                bound = f"{(floor if clamped < ceiling * average else ceiling) * 100:g}%"
                 how = (f"平均工资{yuan(wage)}{'低于' if wage < clamped else '高于'}全区平均工资{yuan(average)}的{bound}，"
                        f"按{yuan(clamped)}×{heads}人核定")
             tolerance = _tol(row, "base") + heads * _tol(row, "wage")

@@ -26,6 +26,7 @@ from auditkit.deadlines import (
     chinese_date,
     doc_key,
     documents_by_number,
+    month_day,
     within_days,
     year_of_money,
     year_end,
@@ -115,7 +116,7 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
             finding = _deadline_finding(
                 region=None, subject=child, what=f"依据中央财政补助资金文件{number}分解下达的{child}",
                 done="印发", done_on=issued_on, deadline=deadline, where=table.where(row["_row"], "issued_on"),
-                recommendation="今后收到中央财政补助资金文件后30日内将预算指标下达至各统筹地区，并抄送财政部内蒙古监管局。")
+                recommendation=f"今后收到中央财政补助资金文件后{days}日内将预算指标下达至各统筹地区，并抄送财政部内蒙古监管局。")
             if finding is not None:
                 finding.figures["received_on"] = first["received_on"]
                 yield finding
@@ -213,8 +214,9 @@ def region_request(sub, rules) -> Iterator[Finding]:
     day) is in time.
     """
     for item, setting in (("region-request", "deadline.region_request"), ("initial-review", "deadline.initial_review")):
+        day = month_day(rules, setting, sub.year + 1)
         yield from _filing_checks(sub, rules, (item,), setting, sub.year + 1,
-                                  "今后于次年2月15日前（遇节假日顺延）报送结算请示及初审意见。")
+                                  f"今后于次年{day.month}月{day.day}日前（遇节假日顺延）报送结算请示及初审意见。")
 
 
 @check("DL005", "6月底参保人数及个人缴费情况逾期报送", cites="内财社〔2025〕357号 第十六条",
@@ -225,8 +227,9 @@ def enrollment_annexes(sub, rules) -> Iterator[Finding]:
     Filings of items ``enrollment-june`` and ``contributions``, against Aug 31 of Y moved to the
     next working day when it is not one.
     """
+    day = month_day(rules, "deadline.enrollment_annexes", sub.year)
     yield from _filing_checks(sub, rules, ("enrollment-june", "contributions"), "deadline.enrollment_annexes",
-                              sub.year, "今后于当年8月底前报送6月底参保人数及个人实际缴费情况。")
+                              sub.year, f"今后于当年{day.month}月{day.day}日前报送6月底参保人数及个人实际缴费情况。")
 
 
 @check("DL006", "预拨或结算补助资金逾期下达", cites="内财社〔2025〕357号 第十条",

@@ -87,3 +87,13 @@ def test_a_select_that_names_no_check_is_refused_not_passed():
     done = invoke("check", FIXTURES / "settlement-ok", "--select", "STX01")
     assert done.exit_code == 2
     assert "STX01" in done.output and "auditkit checks" in done.output
+
+
+def test_an_id_number_that_arrived_as_an_integer_is_masked_too():
+    """A sheet that typed the ID column as numbers gives 150102199001011234 as an int; JSON
+    shows 150102********1234 unless --reveal-ids."""
+    from auditkit.output import _clean
+
+    evidence = {"rows": [{"person_id": 150102199001011234, "count": 3}]}
+    assert _clean(evidence, "", False) == {"rows": [{"person_id": "150102********1234", "count": 3}]}
+    assert _clean(evidence, "", True) == evidence

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from auditkit import __version__
-from auditkit.findings import SEVERITY_NAMES
+from auditkit.findings import SEVERITY_NAMES, mask_value
 from auditkit.money import round_fen
 from auditkit.report.document import ALLOCATION_FIGURES, ZERO, _Masker, assessment_figures, assessment_label
 from auditkit.report.tracking import Tracking
@@ -143,7 +143,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
                     if isinstance(value, Decimal):
                         cells.append(_money(value))
                     elif value is None or isinstance(value, (int, float)):
-                        cells.append(value)
+                        cells.append(value if reveal_ids else mask_value(value))
                     else:
                         cells.append(mask(value if isinstance(value, str) else str(value)))
                 sheet.append(base + cells)
