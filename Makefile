@@ -14,28 +14,32 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
 	touch $@
 
-demo: $(STAMP) fonts
+demo: $(STAMP) system
 	$(BIN)/auditkit demo
 
-test: $(STAMP) fonts
+test: $(STAMP) system
 	$(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
 
-# What the PDF needs from Debian, installed when missing: free CJK fonts (when no Chinese font
-# is present at all) and HarfBuzz's subsetter, without which WeasyPrint falls back to a much
-# slower font subsetting (benchmarks/report.py: the demo PDF 0.8 s with it, 2.7 s without).
-CJK_FONTS := fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-microhei
-.PHONY: fonts
-fonts:
+# What auditkit needs from Debian, installed when missing: Pango and HarfBuzz's subsetter for
+# WeasyPrint (without the subsetter it falls back to a much slower font subsetting:
+# benchmarks/report.py, the demo PDF 0.8 s with it, 2.7 s without), the free CJK fonts the
+# report's CSS falls back to, and a Java runtime for the Spark engine of the test suite.
+DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+                   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-microhei
+.PHONY: system
+system:
 	@missing=""; \
-	fc-list :lang=zh 2>/dev/null | grep -q . || missing="$(CJK_FONTS)"; \
-	ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	for package in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$package"; \
+	done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing openjdk-17-jre-headless"; \
 	if [ -z "$$missing" ]; then :; \
 	elif command -v apt-get >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "安装系统依赖：$$missing"; \
 	  $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
 	  { $$SUDO apt-get update -qq >/dev/null && $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; }; \
-	else echo "缺少 $$missing，且无法自动安装（需要 apt-get）：PDF 可能缺字或较慢" >&2; fi
+	else echo "缺少 $$missing，且无法自动安装（需要 apt-get）" >&2; fi
