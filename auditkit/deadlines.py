@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import chinese_calendar
 from chinese_calendar.constants import Holiday
 
+from auditkit.findings import Effect, Evidence, Finding
 from auditkit.rulebook import Rulebook
 
 # The rulebook settings every deadline depends on; a check lists these in its ``params``.
@@ -213,3 +214,33 @@ def documents_by_number(sub) -> dict[str, list[dict]]:
         for row in sub.table("documents").rows():
             grouped.setdefault(doc_key(row["doc_no"]), []).append(row)
     return grouped
+
+
+# --- the finding every deadline check writes ------------------------------------------------
+
+UNKNOWN_RECOMMENDATION = "更新节假日数据（chinese-calendar）至收录该年度法定节假日安排的版本后重新审核。"
+
+
+def late_finding(*, region: str | None, subject: str, what: str, done: str, done_on: dt.date,
+                      deadline: Deadline, where: str, recommendation: str, amount=None) -> Finding | None:
+    """The finding for something done on ``done_on`` against ``deadline``; None when in time.
+    A day the calendar cannot judge gives a warning that says so, never a guess (DL001–DL009).
+
+    ``what`` names the document, payment or filing; ``done`` the act ('印发', '报送', '支付').
+    """
+    verdict = deadline.judge(done_on)
+    if verdict.in_time:
+        return None
+    figures = {"done_on": done_on, "nominal_due": deadline.nominal, "due": deadline.due,
+               "days_late": verdict.days_late if verdict.in_time is False else None}
+    evidence = Evidence(count=1, where=where)
+    effect = Effect(amount=amount) if amount is not None else Effect()
+    if verdict.in_time is None:
+        return Finding(
+            region=region, subject=subject, severity="warning", effect=effect, figures=figures,
+            evidence=evidence, recommendation=UNKNOWN_RECOMMENDATION,
+            condition=f"{what}于{chinese_date(done_on)}{done}，{deadline.describe()}，是否逾期待核实。")
+    return Finding(
+        region=region, subject=subject, effect=effect, figures=figures, evidence=evidence,
+        recommendation=recommendation,
+        condition=f"{what}于{chinese_date(done_on)}{done}，{deadline.describe()}，逾期{verdict.days_late}日。")

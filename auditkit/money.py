@@ -79,6 +79,11 @@ def to_declared(value: Decimal, places: int, unit: str) -> Declared:
     return Declared(value * UNIT_FACTORS[unit], half_unit(places, unit))
 
 
+def tolerance(row: dict, column: str) -> Decimal:
+    """A loaded row's tolerance for one of its declared amounts (its ``_tol_<column>``), 0 if none."""
+    return row.get(f"_tol_{column}") or Decimal(0)
+
+
 def matches(declared: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
     """A declared figure matches a computed one within its tolerance (inclusive)."""
     return abs(declared - computed) <= tolerance

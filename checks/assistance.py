@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.allocation import FUND_TITLES, FundAllocation, allocate, to_decimal
-from auditkit.deadlines import PERIOD_SETTINGS, canonical, chinese_date, documents_by_number, within_days
+from auditkit.deadlines import PERIOD_SETTINGS, canonical, documents_by_number, late_finding, within_days
 from auditkit.money import matches, wan, yuan
 
 PROGRAMS = ("medical-assistance",)
@@ -233,16 +233,10 @@ def budget_after_approval(sub, rules) -> Iterator[Finding]:
         return
     for number, rows in sorted(budgets.items()):
         first = min(rows, key=lambda row: row["issued_on"])
-        verdict = deadline.judge(first["issued_on"])
-        if verdict.in_time:
-            continue
-        late = f"逾期{verdict.days_late}日" if verdict.in_time is False else "是否逾期待核实（节假日数据未收录该年度）"
-        yield Finding(
-            subject=number,
-            condition=(f"医疗救助补助资金预算文件{number}于{chinese_date(first['issued_on'])}印发，"
-                       f"{deadline.describe()}，{late}。"),
+        finding = late_finding(
+            region=None, subject=number, what=f"医疗救助补助资金预算文件{number}", done="印发",
+            done_on=first["issued_on"], deadline=deadline, where=table.where(first["_row"], "issued_on"),
             recommendation=f"今后在人大批准预算后{days}日内正式下达医疗救助补助资金预算。",
-            effect=Effect(amount=_document_amount(rows)),
-            figures={"done_on": first["issued_on"], "nominal_due": deadline.nominal, "due": deadline.due,
-                     "days_late": verdict.days_late if verdict.in_time is False else None},
-            evidence=Evidence(count=1, where=table.where(first["_row"], "issued_on")))
+            amount=_document_amount(rows))
+        if finding is not None:
+            yield finding

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, PackageError, check
-from auditkit.money import matches, wan, yuan
+from auditkit.money import matches, tolerance, wan, yuan
 
 PROGRAMS = ("contributions",)
 CITES = "基本医保自治区级统筹实施意见（征求意见稿） 二（二）"
@@ -31,9 +31,6 @@ CATEGORIES = {
 CATEGORY_NAMES = {"employer": "用人单位", "employee": "职工个人", "flexible": "灵活就业人员等",
                   "unemployed": "领取失业保险金人员"}
 
-
-def _tol(row: dict, column: str) -> Decimal:
-    return row.get(f"_tol_{column}") or ZERO
 
 
 def _category(table, row: dict) -> str:
@@ -81,13 +78,13 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
         if category in fixed:
             expected = fixed[category] * average
             how = f"全区上年度全口径城镇单位就业人员平均工资{yuan(average)}的{_percent(fixed[category])}"
-            tolerance = _tol(row, "base")
+            allowed = tolerance(row, "base")
         elif row.get("wage") is None:
             lacking.append(row["_row"])
             continue
         elif category == "employee":
             expected, how = row["wage"], "本人工资收入"
-            tolerance = _tol(row, "base") + _tol(row, "wage")
+            allowed = tolerance(row, "base") + tolerance(row, "wage")
         else:
             wage = row["wage"]
             clamped = min(max(wage, floor * average), ceiling * average)
@@ -98,8 +95,8 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
                 bound = f"{(floor if clamped < ceiling * average else ceiling) * 100:g}%"
                 how = (f"平均工资{yuan(wage)}{'低于' if wage < clamped else '高于'}全区平均工资{yuan(average)}的{bound}，"
                        f"按{yuan(clamped)}×{heads}人核定")
-            tolerance = _tol(row, "base") + heads * _tol(row, "wage")
-        if matches(row["base"], expected, tolerance):
+            allowed = tolerance(row, "base") + heads * tolerance(row, "wage")
+        if matches(row["base"], expected, allowed):
             continue
         difference = row["base"] - expected
         yield Finding(
@@ -226,7 +223,7 @@ def deficit_budget(sub, rules) -> Iterator[Finding]:
         region = "".join(row["region"].split())
         scheme = "".join((row["scheme"] or "").split())
         deficit = row["expenditure"] - row["income"]
-        if deficit <= _tol(row, "income") + _tol(row, "expenditure"):
+        if deficit <= tolerance(row, "income") + tolerance(row, "expenditure"):
             continue
         yield Finding(
             region=region, subject=f"budget:{scheme}",

@@ -14,18 +14,18 @@ import datetime as dt
 from decimal import Decimal
 from collections.abc import Iterator
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Evidence, Finding, check
 from auditkit.deadlines import (
     DATE_SETTINGS,
     LEVEL_NAMES,
     PERIOD_SETTINGS,
     YEAR_END_SETTINGS,
-    Deadline,
     annual,
     canonical,
     chinese_date,
     doc_key,
     documents_by_number,
+    late_finding,
     month_day,
     within_days,
     year_of_money,
@@ -34,7 +34,6 @@ from auditkit.deadlines import (
 from auditkit.money import wan, yuan
 from auditkit.settlement import SPECIAL_ACCOUNT, region_name
 
-UNKNOWN_RECOMMENDATION = "更新节假日数据（chinese-calendar）至收录该年度法定节假日安排的版本后重新审核。"
 FILING_NAMES = {
     "request": "关于申请结算补助资金的请示",
     "region-request": "关于申请结算补助资金的请示（报财政部、国家医保局）",
@@ -42,30 +41,6 @@ FILING_NAMES = {
     "enrollment-june": "6月底参保人数（附件2、3）",
     "contributions": "城乡居民个人实际缴费情况（附件5）",
 }
-
-
-def _deadline_finding(*, region: str | None, subject: str, what: str, done: str, done_on: dt.date,
-                      deadline: Deadline, where: str, recommendation: str, amount=None) -> Finding | None:
-    """The finding for something done on ``done_on`` against ``deadline``; None when in time.
-
-    ``what`` names the document, payment or filing; ``done`` the act ('印发', '报送', '支付').
-    """
-    verdict = deadline.judge(done_on)
-    if verdict.in_time:
-        return None
-    figures = {"done_on": done_on, "nominal_due": deadline.nominal, "due": deadline.due,
-               "days_late": verdict.days_late if verdict.in_time is False else None}
-    evidence = Evidence(count=1, where=where)
-    effect = Effect(amount=amount) if amount is not None else Effect()
-    if verdict.in_time is None:
-        return Finding(
-            region=region, subject=subject, severity="warning", effect=effect, figures=figures,
-            evidence=evidence, recommendation=UNKNOWN_RECOMMENDATION,
-            condition=f"{what}于{chinese_date(done_on)}{done}，{deadline.describe()}，是否逾期待核实。")
-    return Finding(
-        region=region, subject=subject, effect=effect, figures=figures, evidence=evidence,
-        recommendation=recommendation,
-        condition=f"{what}于{chinese_date(done_on)}{done}，{deadline.describe()}，逾期{verdict.days_late}日。")
 
 
 def _issue_date(rows: list[dict]) -> dt.date:
@@ -113,7 +88,7 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
         for child, child_rows in sorted(issued.items()):
             issued_on = _issue_date(child_rows)
             row = next(r for r in child_rows if r["issued_on"] == issued_on)
-            finding = _deadline_finding(
+            finding = late_finding(
                 region=None, subject=child, what=f"依据中央财政补助资金文件{number}分解下达的{child}",
                 done="印发", done_on=issued_on, deadline=deadline, where=table.where(row["_row"], "issued_on"),
                 recommendation=f"今后收到中央财政补助资金文件后{days}日内将预算指标下达至各统筹地区，并抄送财政部内蒙古监管局。")
@@ -145,7 +120,7 @@ def money_in_special_account(sub, rules) -> Iterator[Finding]:
         region = region_name(row["region"], rules)
         voucher = row.get("voucher_no") or f"第{row['_row']}行"
         under = f"（依据{row['doc_no']}）" if row.get("doc_no") else ""
-        finding = _deadline_finding(
+        finding = late_finding(
             region=region, subject=f"payment:{voucher}",
             what=f"{region}{money_year}年度补助资金{yuan(row['amount'])}{under}（{level}支付，凭证{voucher}）",
             done="支付至社会保障基金财政专户", done_on=row["paid_on"], deadline=year_end(money_year, rules),
@@ -171,7 +146,7 @@ def _filing_checks(sub, rules, items: tuple[str, ...], setting: str, year: int,
         filed.setdefault(item, set()).add(region or "")
         who = region or rules.jurisdiction
         doc = f"（{row['doc_no']}）" if row.get("doc_no") else ""
-        finding = _deadline_finding(
+        finding = late_finding(
             region=region, subject=f"{item}:{region or ''}", what=f"{who}{FILING_NAMES[item]}{doc}",
             done="报送", done_on=row["submitted_on"], deadline=deadline,
             where=table.where(row["_row"], "submitted_on"), recommendation=recommendation)
@@ -254,7 +229,7 @@ def preallocation_and_settlement(sub, rules) -> Iterator[Finding]:
         row = next(r for r in rows if r["issued_on"] == issued_on)
         amounts = [r["amount"] for r in rows if r.get("amount") is not None]
         shown = f"（{wan(sum(amounts, Decimal(0)))}）" if amounts and min(amounts) > 0 else ""  # a net clawback says little
-        finding = _deadline_finding(
+        finding = late_finding(
             region=None, subject=number, what=f"{name}{number}{shown}",
             done="印发", done_on=issued_on, deadline=annual(rules, setting, issued_on.year),
             where=table.where(row["_row"], "issued_on"),

@@ -13,8 +13,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, PackageError, check
-from auditkit.deadlines import DATE_SETTINGS, chinese_date, on_date
-from auditkit.money import matches, wan, yuan
+from auditkit.deadlines import DATE_SETTINGS, late_finding, on_date
+from auditkit.money import matches, tolerance, wan, yuan
 
 PROGRAMS = ("pooling",)
 ZERO = Decimal(0)
@@ -36,9 +36,6 @@ def scheme_of(table, row: dict) -> str:
     raise PackageError(f"险种应为“职工”或“居民”，实为“{row.get('scheme') or ''}”", file=table.file,
                        sheet=table.sheet, row=row["_row"], column=table.headers.get("scheme"))
 
-
-def _tol(row: dict, column: str) -> Decimal:
-    return row.get(f"_tol_{column}") or ZERO
 
 
 @check("PL001", "风险共济金提取错误", cites="阿署办发〔2020〕30号 第十四条、第十五条、第十六条",
@@ -75,23 +72,23 @@ def risk_pool_extraction(sub, rules) -> Iterator[Finding]:
         by_rate = rate * base
         if opening >= cap:
             expected, how = ZERO, f"年初滚存结余{yuan(opening)}已达到当年度基金收入{yuan(base)}，应停止提取"
-            tolerance = _tol(row, "extraction")
+            allowed = tolerance(row, "extraction")
         elif cap - opening < by_rate:
             expected = cap - opening
             how = (f"年初滚存结余{yuan(opening)}距当年度基金收入{yuan(base)}仅差{yuan(expected)}，"
                    f"少于按{rate * 100:.0f}%计算的{yuan(by_rate)}，应提取至滚存结余达到当年度基金收入为止")
-            tolerance = _tol(row, "extraction") + _tol(row, "opening_balance") + cap_ratio * (
-                _tol(row, "income") + _tol(row, "personal_account"))
+            allowed = tolerance(row, "extraction") + tolerance(row, "opening_balance") + cap_ratio * (
+                tolerance(row, "income") + tolerance(row, "personal_account"))
         else:
             expected = by_rate
             how = f"按{BASE_NAMES[scheme]}{yuan(base)}的{rate * 100:.0f}%计算"
-            tolerance = _tol(row, "extraction") + rate * (_tol(row, "income") + _tol(row, "personal_account"))
+            allowed = tolerance(row, "extraction") + rate * (tolerance(row, "income") + tolerance(row, "personal_account"))
         declared = row["extraction"]
-        if matches(declared, expected, tolerance):
+        if matches(declared, expected, allowed):
             continue
         difference = declared - expected
         included = ("；所列基金收入含个人账户收入，提取基数应扣除个人账户"
-                    if scheme == "employee" and personal and matches(declared, rate * row["income"], tolerance) else "")
+                    if scheme == "employee" and personal and matches(declared, rate * row["income"], allowed) else "")
         yield Finding(
             subject=f"{year}:{scheme}",
             condition=(f"{year}年{SCHEME_NAMES[scheme]}共济金提取{yuan(declared)}，{how}，应为{yuan(expected)}，"
@@ -143,8 +140,8 @@ def deficit_order(sub, rules) -> Iterator[Finding]:
             later = [n for c, _, n in COVER_ORDER[index + 1:] if used[c] > 0]
             if available is not None and later:
                 should = min(max(remaining, ZERO), available)
-                tolerance = _tol(row, column) + _tol(row, available_column) + _tol(row, "gap")
-                if used[column] + tolerance < should:
+                allowed = tolerance(row, column) + tolerance(row, available_column) + tolerance(row, "gap")
+                if used[column] + allowed < should:
                     yield Finding(
                         region=county, subject=f"{label}:order",
                         condition=(f"{county}{label}收支缺口{yuan(gap)}，{name}可用{yuan(available)}、"
@@ -157,8 +154,8 @@ def deficit_order(sub, rules) -> Iterator[Finding]:
                     break
             remaining -= used[column]
         covered = sum(used.values(), ZERO)
-        tolerance = _tol(row, "gap") + sum((_tol(row, c) for c, _, _ in COVER_ORDER), ZERO)
-        if not matches(covered, gap, tolerance):
+        allowed = tolerance(row, "gap") + sum((tolerance(row, c) for c, _, _ in COVER_ORDER), ZERO)
+        if not matches(covered, gap, allowed):
             difference = covered - gap
             yield Finding(
                 region=county, subject=f"{label}:covered",
@@ -202,20 +199,17 @@ def monthly_upload(sub, rules) -> Iterator[Finding]:
         due_year, due_month = (year + 1, 1) if month == 12 else (year, month + 1)
         deadline = on_date(dt.date(due_year, due_month, day), rules, f"上划期限为次月{day}日前，即{due_year}年{due_month}月{day}日前")
         label = f"{county}{year}年{month}月征缴的{scheme}医保费"
-        verdict = deadline.judge(row["uploaded_on"])
-        if not verdict.in_time:
-            late = f"逾期{verdict.days_late}日" if verdict.in_time is False else "是否逾期待核实（节假日数据未收录该年度）"
-            yield Finding(
-                region=county, subject=f"{year}-{month:02d}:{scheme}:late",
-                condition=f"{label}于{chinese_date(row['uploaded_on'])}上划至盟医保基金财政专户，{deadline.describe()}，{late}。",
-                recommendation=f"每月{day}日前将上月征缴的医保费足额上划至盟医保基金财政专户。",
-                effect=Effect(amount=row.get("uploaded") or row.get("collected") or ZERO),
-                figures={"done_on": row["uploaded_on"], "nominal_due": deadline.nominal, "due": deadline.due,
-                         "days_late": verdict.days_late if verdict.in_time is False else None},
-                evidence=Evidence(count=1, where=table.where(row["_row"], "uploaded_on")))
+        finding = late_finding(
+            region=county, subject=f"{year}-{month:02d}:{scheme}:late",
+            what=f"{label}", done="上划至盟医保基金财政专户", done_on=row["uploaded_on"], deadline=deadline,
+            where=table.where(row["_row"], "uploaded_on"),
+            recommendation=f"每月{day}日前将上月征缴的医保费足额上划至盟医保基金财政专户。",
+            amount=row.get("uploaded") or row.get("collected") or ZERO)
+        if finding is not None:
+            yield finding
         collected, uploaded = row.get("collected"), row.get("uploaded")
         if (collected is not None and uploaded is not None
-                and collected - uploaded > _tol(row, "uploaded") + _tol(row, "collected")):
+                and collected - uploaded > tolerance(row, "uploaded") + tolerance(row, "collected")):
             yield Finding(
                 region=county, subject=f"{year}-{month:02d}:{scheme}:short",
                 condition=f"{label}{yuan(collected)}，只上划{yuan(uploaded)}，{wan(collected - uploaded)}未上划。",

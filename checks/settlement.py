@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.gbt2260 import had_name
-from auditkit.money import matches, wan, yuan
+from auditkit.money import matches, tolerance, wan, yuan
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
 
@@ -22,9 +22,6 @@ CLAWBACK_WORD = "扣回"
 DOCUMENT_NUMBER = re.compile(r"〔\d{4}〕\d+号")
 ZERO = Decimal(0)
 
-
-def _tol(row: dict, column: str) -> Decimal:
-    return row.get(f"_tol_{column}") or ZERO
 
 
 def _mismatch(region: str | None, subject: str, what: str, declared: Decimal, expected: Decimal,
@@ -56,8 +53,8 @@ def settlement_arithmetic(sub, rules) -> Iterator[Finding]:
             continue
         terms = ("entitled", "preallocated", "arrival_deduction", "over_report_deduction")
         expected = row["entitled"] - sum((row.get(t) or ZERO for t in terms[1:]), ZERO)
-        tolerance = sum((_tol(row, t) for t in (*terms, "settlement")), ZERO)
-        if matches(row["settlement"], expected, tolerance):
+        allowed = sum((tolerance(row, t) for t in (*terms, "settlement")), ZERO)
+        if matches(row["settlement"], expected, allowed):
             continue
         region = region_name(row["region"], rules)
         yield _mismatch(
@@ -86,7 +83,7 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
         where = table.where(row["_row"])
         declared_standard = row.get("standard")
         stale = ""
-        if declared_standard is not None and not matches(declared_standard, standard.decimal, _tol(row, "standard")):
+        if declared_standard is not None and not matches(declared_standard, standard.decimal, tolerance(row, "standard")):
             stale = (f"申报按人均补助标准{declared_standard.normalize():f}元计算"
                      f"{'（系沿用上年标准）' if declared_standard == previous else ''}，"
                      f"而{year}年国家公布的政府补助标准为{standard.value}元；")
@@ -97,7 +94,7 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
                       f"而中央财政补助比例为{figures.share * 100:.0f}%；")
         if row.get("entitled") is None or figures.entitled is None:
             continue
-        if not matches(row["entitled"], figures.entitled, _tol(row, "entitled")):
+        if not matches(row["entitled"], figures.entitled, tolerance(row, "entitled")):
             yield _mismatch(
                 figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
                 table.where(row["_row"], "entitled"),
@@ -176,8 +173,8 @@ def totals(sub, rules) -> Iterator[Finding]:
                              f"各地区之和为{computed:,}人，相差{declared - computed:,}人。")
                 effect = Effect(persons=abs(declared - computed))
             else:
-                tolerance = _tol(table.total, column) + sum((_tol(r, column) for r in rows), ZERO)
-                if matches(declared, computed, tolerance):
+                allowed = tolerance(table.total, column) + sum((tolerance(r, column) for r in rows), ZERO)
+                if matches(declared, computed, allowed):
                     continue
                 condition = (f"{spec.label}合计行“{table.headers[column]}”为{yuan(declared)}，"
                              f"各地区之和为{yuan(computed)}，相差{wan(abs(declared - computed))}。")
@@ -278,7 +275,7 @@ def next_preallocation(sub, rules) -> Iterator[Finding]:
         row = figures.row
         if row.get("next_preallocated") is None or figures.next_preallocated is None:
             continue
-        if not matches(row["next_preallocated"], figures.next_preallocated, _tol(row, "next_preallocated")):
+        if not matches(row["next_preallocated"], figures.next_preallocated, tolerance(row, "next_preallocated")):
             yield _mismatch(
                 figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
                 figures.next_preallocated, table.where(row["_row"], "next_preallocated"),
@@ -306,7 +303,7 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
         if figures.arrival_rate is None:
             continue
         declared_due = row.get("due") if row is not None else None
-        if declared_due is not None and figures.due is not None and not matches(declared_due, figures.due, _tol(row, "due")):
+        if declared_due is not None and figures.due is not None and not matches(declared_due, figures.due, tolerance(row, "due")):
             yield _mismatch(figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
                             funds.where(row["_row"], "due"), "按第十条公式重新计算地方财政应到位资金。",
                             basis=_due_basis(figures))
@@ -355,7 +352,7 @@ def arrival_deduction(sub, rules) -> Iterator[Finding]:
             continue
         row = figures.row
         declared = row.get("arrival_deduction") or ZERO
-        if matches(declared, figures.arrival_deduction, _tol(row, "arrival_deduction")):
+        if matches(declared, figures.arrival_deduction, tolerance(row, "arrival_deduction")):
             continue
         rate_text = f"到位率{figures.arrival_rate * 100:.2f}%"
         yield _mismatch(
@@ -391,7 +388,7 @@ def over_report_deduction(sub, rules) -> Iterator[Finding]:
             continue
         if figures.over_report_deduction is None:
             continue
-        if not matches(declared, figures.over_report_deduction, _tol(row, "over_report_deduction")):
+        if not matches(declared, figures.over_report_deduction, tolerance(row, "over_report_deduction")):
             yield _mismatch(
                 figures.region, "over_report_deduction", "多报虚报参保人数扣减资金", declared,
                 figures.over_report_deduction, where, "按多报、虚报参保人数重新计算并落实扣减。",
