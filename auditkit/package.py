@@ -400,7 +400,12 @@ def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[st
         elif check.startswith("greater_than_or_equal_to"):
             message = f"人数不得为负数，实为“{first['failure_case']}”"
         elif "unique" in check or "duplicated" in check:
-            message = f"同一地区“{first['failure_case']}”出现多行，每个地区应只有一行"
+            # the failure case is the whole row; name the region and every row that repeats it
+            region = frame[spec.key][first["index"]] if first["index"] is not None else None
+            rows = frame.filter(pl.col(spec.key) == region)["_row"].to_list()
+            message = (f"同一地区“{region}”出现多行（{'、'.join(f'第{r}行' for r in rows)}），"
+                       "每个地区应只有一行")
+            column = spec.key
         else:
             message = f"不符合表结构要求（{check}）"
         raise PackageError(message, file=grid.file, sheet=grid.sheet, row=row,
