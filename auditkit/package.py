@@ -430,6 +430,60 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# an ID column that passed through a spreadsheet as numbers: 1.50102E+17
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+_SAMPLE_BYTES = 1 << 16
+
+
+def _refuse_numeric_ids(name: str, path: Path, shown: str) -> None:
+    """Refuse a roster-sized table whose ID column came through as numbers: a Parquet column of
+    an integer, float or decimal type, or a CSV whose first rows write IDs as 1.50102E+17.
+    Leading zeros and the X check character are gone then, so no ID can be verified; counting
+    such records as invalid (EN002) would blame the region for the export. Only the schema and
+    the first 64 KiB are read, so a large roster costs nothing here."""
+    spec = TABLES[name]
+    problem = None
+    if path.suffix.lower() == ".parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        try:
+            schema = pq.read_schema(path)
+        except Exception:  # an unreadable file is reported when the engine scans it
+            return
+        for field_ in schema:
+            if spec.match(field_.name) == "person_id" and (
+                    pa.types.is_integer(field_.type) or pa.types.is_floating(field_.type)
+                    or pa.types.is_decimal(field_.type)):
+                problem = (field_.name, None, f"数值型（{field_.type}）")
+                break
+    elif path.suffix.lower() == ".csv":
+        import csv
+        import io
+
+        with path.open("rb") as handle:
+            head = handle.read(_SAMPLE_BYTES)
+        try:
+            text = head.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:  # a character cut at the sample's end, or GB18030
+            cut = exc.start >= len(head) - 3 and len(head) == _SAMPLE_BYTES
+            text = head[:exc.start].decode("utf-8-sig") if cut else head.decode("gb18030", errors="ignore")
+        rows = list(csv.reader(io.StringIO(text)))
+        header = rows[0] if rows else []
+        positions = [i for i, h in enumerate(header) if spec.match(h.strip()) == "person_id"]
+        for number, row in enumerate(rows[1:-1], start=2):  # the last row may be cut off
+            for i in positions:
+                if i < len(row) and _SCIENTIFIC.match(row[i].strip()):
+                    problem = (header[i], number, f"科学计数法数值（“{row[i].strip()}”）")
+                    break
+            if problem:
+                break
+    if problem:
+        column, row, written = problem
+        raise PackageError(f"身份证号列为{written}，前导零和末位校验码 X 已丢失，无法核验身份证号；"
+                           "请将该列设为文本格式后重新导出", file=shown, row=row, column=column)
+
+
 def load_package(path: str | Path) -> Submission:
     """Load a package folder or workbook; raise PackageError for anything that does not fit."""
     path = Path(path)
@@ -470,6 +524,7 @@ def load_package(path: str | Path) -> Submission:
         if file_path != path:
             inputs.append(Input(name, shown, _sha256(file_path)))
         if TABLES[name].large:
+            _refuse_numeric_ids(name, file_path, shown)
             large[name] = file_path  # scanned by the enrollment engine, never loaded here
             continue
         suffix = file_path.suffix.lower()
