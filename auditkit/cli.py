@@ -129,9 +129,11 @@ def _guarded(debug: bool, body) -> None:
         from rich.markup import escape
 
         prefix = "无法读取" if exc.file else "无法执行"  # a package's file, or an option
-        _console(stderr=True).print(f"[bold red]{prefix}：[/]{escape(mask_ids_in(str(exc)))}")
-        if debug:
-            traceback.print_exc()
+        # soft wrap: a message captured in a log or a pipe keeps its words and file names whole
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"[bold red]{prefix}：[/]{escape(mask_ids_in(str(exc)))}")
+        if debug:  # the trace repeats the message: it is masked too
+            sys.stderr.write(mask_ids_in(traceback.format_exc()))
         raise typer.Exit(EXIT_UNREADABLE) from None
     except typer.Exit:
         raise
@@ -139,7 +141,9 @@ def _guarded(debug: bool, body) -> None:
         _console(stderr=True).print(
             f"[bold red]内部错误：[/]{type(exc).__name__}。请使用 --debug 重新运行并将输出报告开发人员。")
         if debug:
-            traceback.print_exc()
+            from auditkit.findings import mask_ids_in
+
+            sys.stderr.write(mask_ids_in(traceback.format_exc()))
         raise typer.Exit(EXIT_INTERNAL) from None
     raise typer.Exit(code)
 
