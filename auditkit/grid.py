@@ -38,7 +38,11 @@ class Grid:
 def decode_text(data: bytes, file: str) -> str:
     """UTF-8 (with or without BOM) or GB18030, as Chinese offices save CSVs."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:  # the mark says UTF-8, the bytes are not
+            raise PackageError(f"文件以 UTF-8 标记开头，但第{exc.start + 4}个字节起不是有效的 UTF-8 编码；"
+                               "请重新另存为 UTF-8 或 GB18030 编码的 CSV 文件", file=file) from None
     for encoding in ENCODINGS:
         try:
             return data.decode(encoding)
