@@ -59,7 +59,12 @@ def read_csv(path: Path, file: str) -> Grid:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
     except csv.Error:
         dialect = csv.excel
-    rows = [[Cell(v.strip()) for v in row] for row in csv.reader(io.StringIO(text), dialect)]
+    # newline=None: lines may end in \r\n, \n or a lone \r (Excel for Mac's "CSV")
+    reader = csv.reader(io.StringIO(text, newline=None), dialect)
+    try:
+        rows = [[Cell(v.strip()) for v in row] for row in reader]
+    except csv.Error as exc:
+        raise PackageError(f"CSV 格式有误（{exc}），请检查引号和分隔符", file=file, row=reader.line_num) from None
     return Grid(file, None, rows)
 
 
