@@ -30,11 +30,19 @@ def _money(value: Any) -> float | None:
     return None if value is None else float(round_fen(Decimal(value)))
 
 
+def _append(sheet, row: list[Any]) -> None:
+    """Append a row, dropping the control characters a cell cannot hold (a region name pasted
+    with an escape or a form feed): openpyxl refuses them and the whole workbook would fail."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+
+
 def _sheet(workbook, title: str, headers: list[str], widths: list[int]):
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(title)
-    sheet.append(headers)
+    _append(sheet, headers)
     for index, cell in enumerate(sheet[1], start=1):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
@@ -71,7 +79,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
                mask(f.recommendation), mask(f.cause), mask(f.evidence.where), f.key]
         if tracking is not None:
             row.insert(3, tracking.status(f.key))
-        sheet.append(row)
+        _append(sheet, row)
     shift = 1 if tracking is not None else 0
     _formats(sheet, {8 + shift: YUAN_FORMAT, 9 + shift: COUNT_FORMAT})
     for row in sheet.iter_rows(min_row=2):
@@ -104,7 +112,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
                 row += [_money(declared), _money(verified), _money(difference)]
         if settlement:
             row.append(float(line.arrival_rate) if line.arrival_rate is not None else None)
-        sheet.append(row)
+        _append(sheet, row)
     if result.assessment and settlement:  # an allocation's funds are totalled apart, not here
         row = ["合计"]
         for name, _label, _fmt in figures:
@@ -112,7 +120,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
             difference = verified - declared if declared is not None and verified is not None else None
             row += [declared, verified, difference] if name == "enrolled" else [
                 _money(declared), _money(verified), _money(difference)]
-        sheet.append(row + [None])
+        _append(sheet, row + [None])
     column = 2
     for name, _label, _fmt in figures:
         for offset in range(3):
@@ -146,26 +154,26 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
                         cells.append(value if reveal_ids else mask_value(value))
                     else:
                         cells.append(mask(value if isinstance(value, str) else str(value)))
-                sheet.append(base + cells)
+                _append(sheet, base + cells)
         _formats(sheet, {4: COUNT_FORMAT})
 
     if tracking is not None:
         sheet = _sheet(workbook, "已整改", ["检查代码", "地区", "问题", "上次问题事实", "键"], [9, 12, 24, 60, 14])
         for item in tracking.rectified:
-            sheet.append([item.get("code"), item.get("region") or "全表", item.get("title"),
+            _append(sheet, [item.get("code"), item.get("region") or "全表", item.get("title"),
                           mask(item.get("condition") or ""), item["key"]])
 
     sub = result.submission
     rules = result.rulebook
     sheet = _sheet(workbook, "数据来源", ["项目", "内容", "SHA-256"], [16, 40, 70])
     for item in sub.inputs:
-        sheet.append([item.table, item.path, item.sha256])
-    sheet.append(["规则库", f"{rules.id} {rules.version}" if rules else "无", None])
-    sheet.append(["auditkit 版本", __version__, None])
+        _append(sheet, [item.table, item.path, item.sha256])
+    _append(sheet, ["规则库", f"{rules.id} {rules.version}" if rules else "无", None])
+    _append(sheet, ["auditkit 版本", __version__, None])
     if tracking is not None:
-        sheet.append(["上次审核结果", tracking.source, None])
+        _append(sheet, ["上次审核结果", tracking.source, None])
     for skipped in result.skipped:
-        sheet.append([f"未运行 {skipped.code}", skipped.reason, None])
+        _append(sheet, [f"未运行 {skipped.code}", skipped.reason, None])
 
     buffer = io.BytesIO()
     workbook.save(buffer)
