@@ -402,7 +402,7 @@ def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[st
         elif "unique" in check or "duplicated" in check:
             # the failure case is the whole row; name the region and every row that repeats it
             region = frame[spec.key][first["index"]] if first["index"] is not None else None
-            rows = frame.filter(pl.col(spec.key) == region)["_row"].to_list()
+            rows = frame.filter(pl.col(spec.key).eq_missing(region))["_row"].to_list()
             message = (f"同一地区“{region}”出现多行（{'、'.join(f'第{r}行' for r in rows)}），"
                        "每个地区应只有一行")
             column = spec.key
