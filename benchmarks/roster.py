@@ -364,13 +364,13 @@ def main() -> None:
     print(f"{'DuckDB 手写 SQL':22}{sql_wall:>9.1f}s{sql_memory:>10.2f}GiB")
     print(f"比值（auditkit ÷ DuckDB SQL）：{ours_wall / sql_wall:.2f}")
 
-    print(f"\n{'盟市':<8}" + "".join(f"{c:>10}" for c in (*CODES, "verified", "lower_x")))
+    print(f"\n{'盟市':<8}" + "".join(f"{c:>12}" for c in (*CODES, "verified", "lower_x")))
     by_code = {name: int(code) for name, code in names.items()}
     for name, code in sorted(by_code.items(), key=lambda item: item[1]):
         cells = []
         for outcome in (*CODES, "verified", "lower_x"):
             a, b = ours.get((code, outcome), 0), theirs.get((code, outcome), 0)
-            cells.append(f"{a:>10,}" if a == b else f"{f'{a}≠{b}':>10}")
+            cells.append(f"{a:>12,}" if a == b else f"{f'{a}≠{b}':>12}")
         print(f"{name:<8}" + "".join(cells))
     mismatches = sorted(set(ours.items()) ^ set(theirs.items()))
     totals = {o: sum(c for (_s, out), c in ours.items() if out == o) for o in (*CODES, "verified", "lower_x")}

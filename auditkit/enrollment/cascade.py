@@ -264,11 +264,13 @@ def run(engine: Engine, tables: dict[str, Path], settings: Settings,
         parts = engine.spill(roster, "bucket")
     else:
         parts = {0: engine.keep(roster)}
+    steps = 1 + len(parts)
     say("核对重复参保及名单", 1, steps)
     tally = Tally()
     for done, (bucket, part) in enumerate(sorted(parts.items())):
         _summarise(engine, part, tally)
         if bucket < 0:
+            say(f"核对重复参保及名单（第{done + 1}/{len(parts)}组）", 1 + done + 1, steps)
             continue  # records without a valid ID: counted above, never duplicates
         if settings.buckets > 1:
             in_bucket = {name: (listed.filter(nw.col("id_key") % settings.buckets == bucket)

@@ -66,17 +66,16 @@ class Engine:
     def scan(self, path: Path, table: str) -> nw.LazyFrame:
         """The table with its columns renamed to the canonical names; unknown columns dropped."""
         suffix = path.suffix.lower()
+        shown = path.name
         if suffix not in (".parquet", ".csv"):
-            raise PackageError(f"名册类大表应为 .parquet 或 .csv 文件，实为“{suffix}”", file=path.name)
+            raise PackageError(f"名册类大表应为 .parquet 或 .csv 文件，实为“{suffix}”", file=shown)
         if suffix == ".csv":
             path = _utf8_copy(path, self.workdir)
         try:
             frame = self._scan(path, suffix)
             names = frame.columns
-        except PackageError:
-            raise
         except Exception as exc:  # an unreadable file is the package's problem, not ours
-            raise PackageError(f"无法读取该文件（{type(exc).__name__}）", file=path.name) from None
+            raise PackageError(f"无法读取该文件（{type(exc).__name__}）", file=shown) from None
         spec = TABLES[table]
         renames: dict[str, str] = {}
         for header in names:
@@ -84,12 +83,12 @@ class Engine:
             if canonical is None:
                 continue
             if canonical in renames.values():
-                raise PackageError(f"列“{header}”与另一列指同一项（{canonical}），请删去其一", file=path.name,
+                raise PackageError(f"列“{header}”与另一列指同一项（{canonical}），请删去其一", file=shown,
                                    column=header)
             renames[header] = canonical
         for column in spec.columns:
             if column.required and column.name not in renames.values():
-                raise PackageError(f"缺少必需的列“{column.label}”", file=path.name)
+                raise PackageError(f"缺少必需的列“{column.label}”", file=shown)
         return frame.select([nw.col(h).alias(c) for h, c in renames.items()])
 
     def _scan(self, path: Path, suffix: str) -> nw.LazyFrame:
