@@ -48,7 +48,11 @@ _WRITE_ERRORS = {errno.ENOENT: "目录不存在", errno.EACCES: "没有写入权
 
 def write_atomically(path: Path, data: str | bytes) -> None:
     """Write a whole output or nothing: a temporary file in the same folder, renamed into place."""
-    path = Path(path)
+    write_all_atomically({Path(path): data})
+
+
+def _staged(path: Path, data: str | bytes) -> str:
+    """The output written whole to a temporary file beside its target; its name."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
@@ -61,10 +65,25 @@ def write_atomically(path: Path, data: str | bytes) -> None:
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temporary, 0o666 & ~umask)  # mkstemp's 0600 would hide a report from colleagues
-        os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def write_all_atomically(outputs: dict[Path, str | bytes]) -> None:
+    """Write every output of a run or none: each is staged in a temporary file first, and only
+    when all are staged are they renamed into place, so a report that cannot be written leaves
+    the JSON beside it as it was."""
+    staged: dict[Path, str] = {}
+    try:
+        for path, data in outputs.items():
+            staged[Path(path)] = _staged(Path(path), data)
+        for path, temporary in staged.items():
+            os.replace(temporary, path)
+    finally:
+        for temporary in staged.values():
+            Path(temporary).unlink(missing_ok=True)
 
 
 def _split(codes: list[str] | None) -> list[str]:
@@ -185,10 +204,7 @@ def check_command(
         tracking = _tracking(result, previous)
         text = dumps(result, reveal_ids, tracking)
         documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
-        if output is not None:
-            write_atomically(output, text)
-        for path, data in documents.items():
-            write_atomically(path, data)
+        write_all_atomically({**({output: text} if output is not None else {}), **documents})
         if output_format is Format.json:
             sys.stdout.write(text)
         else:
