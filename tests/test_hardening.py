@@ -135,3 +135,20 @@ def test_the_corpus_counts_its_cases(capsys):
     with capsys.disabled():  # the summary line shows in `make test` without -s
         print(f"\nhardening corpus: {len(refused)} broken packages refused (exit 2), {len(ran)} run with "
               f"checks skipped, {len(AWKWARD_CASES)} awkward packages read as valid")
+
+
+def test_a_report_that_cannot_be_written_leaves_the_other_outputs_as_they_were(tmp_path):
+    """A valid package, but --report names a file inside a "folder" that is a file: the run is
+    refused (exit 2) naming the report, and the JSON and workbook written beside it in the same
+    run are not replaced either (all outputs are staged first, then renamed together)."""
+    outputs = _outputs(tmp_path / "out")
+    blocker = tmp_path / "out" / "不是目录"
+    blocker.write_bytes(OLD)
+    code, seen = _cli(["check", str(FIXTURES / "settlement-ok"), "--output", str(outputs["--output"]),
+                       "--xlsx", str(outputs["--xlsx"]), "--report", str(blocker / "审核意见.html")], False)
+    assert code == 2, seen
+    assert "无法写入文件" in seen and "审核意见.html" in seen
+    for path in (outputs["--output"], outputs["--xlsx"], blocker):
+        assert path.read_bytes() == OLD
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        [p.name for p in outputs.values()] + [blocker.name])
