@@ -357,7 +357,8 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         return _as_date(cell.value if cell.value is not None else text,
                         lambda: PackageError(f"应为日期（如 2023-06-30），实为“{text}”", **where)), None
     if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
-        value = Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value)
+        value = _bounded(Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value),
+                         text, kind, where)
         places = cell.places
         if places is None:
             places = max(0, -value.normalize().as_tuple().exponent)
@@ -374,6 +375,7 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         value, places = parsed
         if kind == "share" and stripped != text:
             value = value / 100
+    value = _bounded(value, text, kind, where)
     if kind == "count":
         if value != value.to_integral_value():
             raise PackageError(f"人数应为整数，实为“{text}”", **where)
@@ -382,6 +384,20 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         return parse_share(value), None
     declared = to_declared(value, places, unit)
     return declared.value, declared.tolerance
+
+
+# No figure of a subsidy settlement comes near 10^15 (a thousand trillion 元, or persons); a
+# larger one is a slip (an ID number in an amount cell, a pasted row of digits) and would
+# overflow the 28-digit decimal context and the Decimal(38, 8) columns.
+_LARGEST = Decimal(10) ** 15
+
+
+def _bounded(value: Decimal, text: str, kind: str, where: dict) -> Decimal:
+    if not value.is_finite():
+        raise PackageError(f"应为{KIND_NAMES[kind]}，实为“{text}”", **where)
+    if abs(value) >= _LARGEST:
+        raise PackageError(f"数值“{text}”过大（不应超过 10 的 15 次方），请检查是否误填", **where)
+    return value
 
 
 def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[str, str]) -> None:
