@@ -60,3 +60,24 @@ def test_spark_agrees_with_polars(spark):
     assert _result(HAND, "spark") == expected
     assert _result(HAND, "spark", buckets=2) == expected
     assert _result(HAND, "spark", strict=True) == _result(HAND, "polars", strict=True)
+
+
+def test_spark_connect_through_the_cli():
+    """``--engine spark --spark-remote local[1]``: PySpark starts a Spark Connect server of its
+    own and the run talks to it as to a cluster. A child process, so that its session does not
+    meet the classic one above. EN002 persons as worked out in test_enrollment.py: 呼和浩特市 3,
+    包头市 1, 赤峰市 3."""
+    if not HAS_SPARK:
+        pytest.skip("PySpark 未安装（pip install 'auditkit[spark]'）")
+    import json
+    import subprocess
+    import sys
+
+    outcome = subprocess.run(
+        [sys.executable, "-m", "auditkit", "check", str(HAND), "--select", "EN002", "--format", "json",
+         "--engine", "spark", "--spark-remote", "local[1]"],
+        capture_output=True, text=True, timeout=600)
+    assert outcome.returncode == 1, outcome.stderr[-2000:]
+    findings = json.loads(outcome.stdout)["findings"]
+    assert {f["region"]: f["effect"]["persons"] for f in findings if f["severity"] == "error"} == {
+        "呼和浩特市": 3, "包头市": 1, "赤峰市": 3}
