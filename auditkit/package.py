@@ -484,7 +484,10 @@ def _refuse_numeric_ids(name: str, path: Path, shown: str) -> None:
         except UnicodeDecodeError as exc:  # a character cut at the sample's end, or GB18030
             cut = exc.start >= len(head) - 3 and len(head) == _SAMPLE_BYTES
             text = head[:exc.start].decode("utf-8-sig") if cut else head.decode("gb18030", errors="ignore")
-        rows = list(csv.reader(io.StringIO(text)))
+        try:
+            rows = list(csv.reader(io.StringIO(text, newline=None)))
+        except csv.Error:  # not this sample's to judge: the engine reads the file and says
+            return
         header = rows[0] if rows else []
         positions = [i for i, h in enumerate(header) if spec.match(h.strip()) == "person_id"]
         for number, row in enumerate(rows[1:-1], start=2):  # the last row may be cut off
