@@ -79,7 +79,7 @@ class Engine:
         spec = TABLES[table]
         renames: dict[str, str] = {}
         for header in names:
-            canonical = spec.match(header)
+            canonical = spec.match(header.lstrip("\ufeff"))  # a byte-order mark, if a reader kept it
             if canonical is None:
                 continue
             if canonical in renames.values():
