@@ -70,13 +70,16 @@ def test_spark_connect_through_the_cli():
     if not HAS_SPARK:
         pytest.skip("PySpark 未安装（pip install 'auditkit[spark]'）")
     import json
+    import os
     import subprocess
     import sys
 
+    # SPARK_TESTING: PySpark's local server then listens on a free port, not 15002, so that
+    # runs side by side (or a server already there) do not collide
     outcome = subprocess.run(
         [sys.executable, "-m", "auditkit", "check", str(HAND), "--select", "EN002", "--format", "json",
          "--engine", "spark", "--spark-remote", "local[1]"],
-        capture_output=True, text=True, timeout=600)
+        capture_output=True, text=True, timeout=600, env={**os.environ, "SPARK_TESTING": "1"})
     assert outcome.returncode == 1, outcome.stderr[-2000:]
     findings = json.loads(outcome.stdout)["findings"]
     assert {f["region"]: f["effect"]["persons"] for f in findings if f["severity"] == "error"} == {
