@@ -332,8 +332,7 @@ def template_command(
         existing = [name for name in files if (folder / name).exists()]
         if existing:
             raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))
-        for name, data in files.items():
-            write_atomically(folder / name, data)
+        write_all_atomically({folder / name: data for name, data in files.items()})
         _console().print(f"空白数据包已写入 {folder}：{'、'.join(files)}")
         return EXIT_OK
 
