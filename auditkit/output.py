@@ -132,10 +132,12 @@ def print_summary(result: Result, console, reveal: bool = False) -> None:
     console.print(f"[bold]{escape(title)}[/bold]")
     for f in result.findings:
         condition = escape(f.condition if reveal else mask_ids_in(f.condition))
+        region = f.region or "全表"
         amount = f"（涉及{wan(f.effect.amount)}）" if f.effect.amount else ""
         persons = f"（涉及{f.effect.persons:,}人）" if f.effect.persons else ""
         console.print(f"[{SEVERITY_STYLES[f.severity]}]{f.code} {SEVERITY_NAMES[f.severity]}[/] "
-                      f"[bold]{escape(f.region or '全表')}[/bold] {f.title}：{condition}{amount}{persons}")
+                      f"[bold]{escape(region if reveal else mask_ids_in(region))}[/bold] {f.title}："
+                      f"{condition}{amount}{persons}")
     if not result.findings:
         console.print("未发现问题。")
     if result.skipped:

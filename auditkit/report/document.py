@@ -248,7 +248,7 @@ def _item(number: int, f: Finding, mask: _Masker, tracking: Tracking | None) -> 
     return Item(
         number=number, code=f.code, severity=f.severity or "error",
         severity_name=SEVERITY_NAMES.get(f.severity or "error", ""),
-        region=f.region or "", title=f.title, condition=mask(f.condition), criteria=mask(f.criteria),
+        region=mask(f.region or ""), title=f.title, condition=mask(f.condition), criteria=mask(f.criteria),
         cause=mask(f.cause), recommendation=mask(f.recommendation),
         effect=effect_text(f.effect.amount, f.effect.persons),
         amount=f.effect.amount, persons=f.effect.persons, key=f.key,
@@ -273,8 +273,9 @@ def group_by_family(findings: Iterable[Finding], mask: _Masker, tracking: Tracki
     return families
 
 
-def _assessment_lines(rows: list[RegionAssessment]) -> list[AssessmentLine]:
-    """Declared beside verified per region (and fund), with a total per fund."""
+def _assessment_lines(rows: list[RegionAssessment], mask: _Masker) -> list[AssessmentLine]:
+    """Declared beside verified per region (and fund), with a total per fund; a region name is
+    masked like any text (a region cell that holds an ID number)."""
     figures = assessment_figures(rows)
     groups: dict[str, list[RegionAssessment]] = {}
     for row in rows:
@@ -296,7 +297,7 @@ def _assessment_lines(rows: list[RegionAssessment]) -> list[AssessmentLine]:
                         totals[name] = totals.get(name, 0) + figure
                     else:
                         totals[name] = None
-            lines.append(AssessmentLine(assessment_label(row), declared, verified, differs))
+            lines.append(AssessmentLine(mask(assessment_label(row)), declared, verified, differs))
         lines.append(AssessmentLine(
             f"{fund}合计" if len(groups) > 1 else "合计",
             {n: fmt(totals_declared.get(n)) for n, _l, fmt in figures},
@@ -392,7 +393,7 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "problem_amount": wan(sum((f.effect.amount for f in problems), ZERO)),
         "assessment_figures": [(name, label) for name, label, _fmt in assessment_figures(result.assessment)],
         "assessment_kind": "allocation" if assessment_figures(result.assessment) is ALLOCATION_FIGURES else "settlement",
-        "assessment": _assessment_lines(result.assessment),
+        "assessment": _assessment_lines(result.assessment, mask),
         "declared_total": wan(declared_total) if declared_total is not None else "",
         "declared_totals": _declared_totals(result.assessment),
         "verified_total": wan(verified_total) if verified_total is not None else "",

@@ -74,7 +74,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
         widths.insert(3, 10)
     sheet = _sheet(workbook, "问题清单", headers, widths)
     for number, f in enumerate(result.findings, start=1):
-        row = [number, f.code, SEVERITY_NAMES.get(f.severity or "", ""), f.region or "全表", f.title,
+        row = [number, f.code, SEVERITY_NAMES.get(f.severity or "", ""), mask(f.region or "全表"), f.title,
                mask(f.condition), mask(f.criteria), _money(f.effect.amount), f.effect.persons,
                mask(f.recommendation), mask(f.cause), mask(f.evidence.where), f.key]
         if tracking is not None:
@@ -99,7 +99,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
     sheet = _sheet(workbook, "核定结果", headers, widths)
     totals: dict[str, list[Decimal | None]] = {name: [ZERO, ZERO] for name, _l, _f in figures}
     for line in result.assessment:
-        row: list[Any] = [assessment_label(line)]
+        row: list[Any] = [mask(assessment_label(line))]
         for name, _label, _fmt in figures:
             declared, verified = line.declared.get(name), getattr(line, name)
             difference = verified - declared if declared is not None and verified is not None else None
@@ -142,7 +142,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
         sheet = _sheet(workbook, f"证据-{code}", ["地区", "问题", "数据位置", "涉及记录数", *[mask(c) for c in columns]],
                        [12, 24, 40, 10] + [18] * len(columns))
         for f in findings:
-            base = [f.region or "全表", f.title, mask(f.evidence.where), f.evidence.count]
+            base = [mask(f.region or "全表"), f.title, mask(f.evidence.where), f.evidence.count]
             samples = f.evidence.rows or [{}]
             for sample in samples:
                 cells = []
@@ -160,7 +160,7 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
     if tracking is not None:
         sheet = _sheet(workbook, "已整改", ["检查代码", "地区", "问题", "上次问题事实", "键"], [9, 12, 24, 60, 14])
         for item in tracking.rectified:
-            _append(sheet, [item.get("code"), item.get("region") or "全表", item.get("title"),
+            _append(sheet, [item.get("code"), mask(item.get("region") or "全表"), item.get("title"),
                           mask(item.get("condition") or ""), item["key"]])
 
     sub = result.submission
