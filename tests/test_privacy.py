@@ -153,3 +153,26 @@ def test_inputs_are_opened_for_reading_only(tmp_path):
     writing = [(name, mode, flags) for name, mode, flags in opened
                if (isinstance(mode, str) and set(mode) & set("wax+")) or (flags or 0) & _WRITING]
     assert writing == []
+
+
+def test_an_id_number_in_a_region_cell_is_masked_everywhere(tmp_path):
+    """settlement-ok with 乌海市 replaced by an ID number in both tables (someone pasted the wrong
+    column): the run goes on (ST005 cannot resolve the name) and the number shows only as
+    150102********0110 in the terminal, JSON, HTML review document and workbook."""
+    package = tmp_path / "包"
+    shutil.copytree(FIXTURES / "settlement-ok", package)
+    for name in ("settlement.csv", "local_funds.csv"):
+        path = package / name
+        path.write_text(path.read_text(encoding="utf-8").replace("乌海市,", "150102198001010110,"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["check", str(package), "--output", str(out / "结果.json"),
+                                      "--report", str(out / "审核意见.html"), "--xlsx", str(out / "工作底稿.xlsx")])
+    assert result.exit_code == 1, result.output
+    workbook = openpyxl.load_workbook(out / "工作底稿.xlsx")
+    cells = "\n".join(str(c) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)
+                      for c in row if c is not None)
+    seen = {"terminal": result.output, "json": (out / "结果.json").read_text(encoding="utf-8"),
+            "html": (out / "审核意见.html").read_text(encoding="utf-8"), "xlsx": cells}
+    for channel, text in seen.items():
+        assert "150102198001010110" not in text, channel
+        assert "150102********0110" in text, channel
