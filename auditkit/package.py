@@ -382,7 +382,7 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         return int(value), None
     if kind == "share":
         return parse_share(value), None
-    declared = to_declared(value, places, unit)
+    declared = to_declared(value, min(places, _SCALE), unit)
     return declared.value, declared.tolerance
 
 
@@ -390,6 +390,7 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
 # larger one is a slip (an ID number in an amount cell, a pasted row of digits) and would
 # overflow the 28-digit decimal context and the Decimal(38, 8) columns.
 _LARGEST = Decimal(10) ** 15
+_SCALE = DECIMAL.scale  # the decimals an amount column keeps (Decimal(38, 8))
 
 
 def _bounded(value: Decimal, text: str, kind: str, where: dict) -> Decimal:
@@ -397,6 +398,8 @@ def _bounded(value: Decimal, text: str, kind: str, where: dict) -> Decimal:
         raise PackageError(f"应为{KIND_NAMES[kind]}，实为“{text}”", **where)
     if abs(value) >= _LARGEST:
         raise PackageError(f"数值“{text}”过大（不应超过 10 的 15 次方），请检查是否误填", **where)
+    if value.as_tuple().exponent < -_SCALE:  # a float's tail (5e-324): below what the columns hold
+        value = value.quantize(Decimal(1).scaleb(-_SCALE), rounding=ROUND_HALF_UP)
     return value
 
 
