@@ -23,6 +23,7 @@ import tempfile
 from pathlib import Path
 
 import openpyxl
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -163,8 +164,9 @@ def test_mutated_manifest_values(edits, extra):
     _package("settlement-ok", lambda folder: (folder / "submission.toml").write_text(text, encoding="utf-8"))
 
 
+# what a workbook cell can hold: openpyxl refuses control characters, as Excel does
 python_cells = st.one_of(
-    st.sampled_from(ODD_TEXT), st.none(), st.booleans(),
+    st.sampled_from(ODD_TEXT).map(lambda text: ILLEGAL_CHARACTERS_RE.sub("", text)), st.none(), st.booleans(),
     st.integers(min_value=-10**18, max_value=10**18),
     st.floats(allow_nan=True, allow_infinity=True),
     st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2200, 1, 1)),
@@ -190,6 +192,21 @@ def test_mutated_cells_of_a_workbook(edits, unmerge):
         workbook.save(path)
 
     _package("valid-awkward/merged-header", mutate)
+
+
+@budget(40)
+@given(st.lists(st.tuples(st.integers(1, 8), st.integers(1, 2), st.one_of(python_cells, st.sampled_from(
+    ["submission.year", "tables.settlement", "tables.roster", "units.settlement", "funds.reward", "a.b.c",
+     "#附件1", "附件1", "#没有", "wan", "xj", "nmg"]))), min_size=1, max_size=4))
+def test_mutated_manifest_sheet_of_a_one_workbook_package(edits):
+    """The package as one workbook: its 'submission' sheet's keys (A) and values (B)."""
+    with tempfile.TemporaryDirectory(prefix="auditkit-fuzz-") as temporary:
+        path = Path(temporary) / "tacheng-2020.xlsx"
+        workbook = openpyxl.load_workbook(FIXTURES / "workbook-package" / "tacheng-2020.xlsx")
+        for row, column, value in edits:
+            workbook["submission"].cell(row, column).value = value
+        workbook.save(path)
+        _run(path)
 
 
 WORKBOOK = (FIXTURES / "valid-awkward" / "merged-header" / "settlement.xlsx").read_bytes()
