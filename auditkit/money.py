@@ -102,6 +102,11 @@ def yuan(value: Decimal) -> str:
     return f"{round_fen(value):,}元"
 
 
+def percent(share: Decimal) -> str:
+    """A share as the text writes it, without rounding away a real digit: 0.8 -> '80%', 0.125 -> '12.5%'."""
+    return f"{(Decimal(str(share)) * 100).normalize():f}%"
+
+
 def parse_share(value: Decimal) -> Decimal:
     """Shares written as 0.8, 80% or 80 all mean 0.8 (RULES.md: a number above 1 is a percentage)."""
     return value / 100 if value > 1 else value

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, PackageError, check
-from auditkit.money import matches, tolerance, wan, yuan
+from auditkit.money import matches, percent, tolerance, wan, yuan
 
 PROGRAMS = ("contributions",)
 CITES = "基本医保自治区级统筹实施意见（征求意见稿） 二（二）"
@@ -40,10 +40,6 @@ def _category(table, row: dict) -> str:
             return key
     raise PackageError(f"人员类别应为用人单位、职工、灵活就业人员或领取失业保险金人员，实为“{row.get('category') or ''}”",
                        file=table.file, sheet=table.sheet, row=row["_row"], column=table.headers.get("category"))
-
-
-def _percent(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
 
 
 @check("CT001", "职工医保缴费基数不符合规定", cites=CITES, needs=["contribution_bases"], severity="warning",
@@ -77,7 +73,7 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
         heads = row.get("headcount") or 1
         if category in fixed:
             expected = fixed[category] * average
-            how = f"全区上年度全口径城镇单位就业人员平均工资{yuan(average)}的{_percent(fixed[category])}"
+            how = f"全区上年度全口径城镇单位就业人员平均工资{yuan(average)}的{percent(fixed[category])}"
             allowed = tolerance(row, "base")
         elif row.get("wage") is None:
             lacking.append(row["_row"])
@@ -92,7 +88,7 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
             if clamped == wage:
                 how = f"上年度本单位职工工资总额：平均工资{yuan(wage)}×{heads}人"
             else:
-                bound = f"{(floor if clamped < ceiling * average else ceiling) * 100:g}%"
+                bound = percent(floor if clamped < ceiling * average else ceiling)
                 how = (f"平均工资{yuan(wage)}{'低于' if wage < clamped else '高于'}全区平均工资{yuan(average)}的{bound}，"
                        f"按{yuan(clamped)}×{heads}人核定")
             allowed = tolerance(row, "base") + heads * tolerance(row, "wage")
@@ -130,16 +126,16 @@ def contribution_rates(sub, rules) -> Iterator[Finding]:
         if rate is not None and rate < employer_min:
             yield Finding(
                 region=region, subject="employer_rate",
-                condition=f"{region}用人单位缴费费率为{_percent(rate)}，低于{_percent(employer_min)}（含生育保险）。" + DRAFT_NOTE,
-                recommendation=f"逐步将用人单位缴费费率调增到{_percent(employer_min)}。",
+                condition=f"{region}用人单位缴费费率为{percent(rate)}，低于{percent(employer_min)}（含生育保险）。" + DRAFT_NOTE,
+                recommendation=f"逐步将用人单位缴费费率调增到{percent(employer_min)}。",
                 figures={"declared_rate": rate, "expected_rate": employer_min},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "employer_rate")))
         rate = row.get("employee_rate")
         if rate is not None and rate != employee:
             yield Finding(
                 region=region, subject="employee_rate",
-                condition=f"{region}职工个人缴费费率为{_percent(rate)}，规定为{_percent(employee)}。" + DRAFT_NOTE,
-                recommendation=f"职工个人缴费费率统一按{_percent(employee)}执行。",
+                condition=f"{region}职工个人缴费费率为{percent(rate)}，规定为{percent(employee)}。" + DRAFT_NOTE,
+                recommendation=f"职工个人缴费费率统一按{percent(employee)}执行。",
                 figures={"declared_rate": rate, "expected_rate": employee},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "employee_rate")))
 
@@ -166,8 +162,8 @@ def critical_illness_share(sub, rules) -> Iterator[Finding]:
         yield Finding(
             region=region, subject="critical_illness",
             condition=(f"{region}从居民医保基金{yuan(fund)}中划拨大病保险资金{yuan(amount)}，占{share * 100:.2f}%，"
-                       f"低于{_percent(minimum)}左右，按{_percent(minimum)}计少划拨{wan(shortfall)}。" + DRAFT_NOTE),
-            recommendation=f"统筹考虑近3年收支结余情况，按不低于{_percent(minimum)}左右划拨大病保险资金。",
+                       f"低于{percent(minimum)}左右，按{percent(minimum)}计少划拨{wan(shortfall)}。" + DRAFT_NOTE),
+            recommendation=f"统筹考虑近3年收支结余情况，按不低于{percent(minimum)}左右划拨大病保险资金。",
             effect=Effect(amount=shortfall),
             figures={"declared": amount, "expected": minimum * fund, "share": share},
             evidence=Evidence(count=1, where=table.where(row["_row"], "critical_illness")))

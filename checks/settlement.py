@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.gbt2260 import had_name
-from auditkit.money import matches, tolerance, wan, yuan
+from auditkit.money import matches, percent, tolerance, wan, yuan
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
 
@@ -90,8 +90,8 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
         declared_share = row.get("share")
         if (sub.manifest.funding_level == "central" and declared_share is not None
                 and figures.share is not None and declared_share != figures.share):
-            stale += (f"申报按分担比例{declared_share * 100:.0f}%计算，"
-                      f"而中央财政补助比例为{figures.share * 100:.0f}%；")
+            stale += (f"申报按分担比例{percent(declared_share)}计算，"
+                      f"而中央财政补助比例为{percent(figures.share)}；")
         if row.get("entitled") is None or figures.entitled is None:
             continue
         if not matches(row["entitled"], figures.entitled, tolerance(row, "entitled")):
@@ -99,7 +99,7 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
                 figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
                 table.where(row["_row"], "entitled"),
                 f"按经审核认定的参保人数、{year}年国家公布的政府补助标准（{standard.cite()}）和规定的分担比例重新计算应补助资金。",
-                basis=(f"{stale}应为{figures.enrolled:,}人×{standard.value}元×{figures.share * 100:.0f}%。"))
+                basis=(f"{stale}应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。"))
         elif stale:
             yield Finding(
                 region=figures.region, subject="standard", severity="warning",
@@ -280,7 +280,7 @@ def next_preallocation(sub, rules) -> Iterator[Finding]:
                 figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
                 figures.next_preallocated, table.where(row["_row"], "next_preallocated"),
                 f"按{sub.year + 1}年国家公布的政府补助标准重新计算预拨资金。",
-                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{figures.share * 100:.0f}%。")
+                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。")
 
 
 @check("AR001", "地方财政补助资金未足额到位", cites="内财社〔2025〕357号 第七条、第九条、第十条、第十三条",
@@ -359,7 +359,7 @@ def arrival_deduction(sub, rules) -> Iterator[Finding]:
             figures.region, "arrival_deduction", "因地方财政补助资金不到位扣减资金", declared, figures.arrival_deduction,
             table.where(row["_row"], "arrival_deduction" if table.has("arrival_deduction") else None),
             "按到位率重新计算并落实扣减，扣减部分由统筹地区财政补足。",
-            basis=f"{rate_text}，扣减比例{Decimal(str(rate.value)) * 100:.0f}%。")
+            basis=f"{rate_text}，扣减比例{percent(rate.value)}。")
 
 
 @check("FE001", "多报虚报扣减资金计算错误", cites="内财社〔2025〕357号 第十条",

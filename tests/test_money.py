@@ -44,3 +44,10 @@ def test_half_units_and_cell_formats():
     assert places_from_format("General") is None
     assert parse_decimal("待定") is None
     assert parse_decimal("(1,200.5)") == (Decimal("-1200.5"), 1)
+
+
+def test_a_share_is_written_without_rounding_away_a_digit():
+    """A regional share of 12.5% printed with :.0f would read 12% in a finding; 80% stays 80%."""
+    from auditkit.money import percent
+
+    assert [percent(Decimal(v)) for v in ("0.8", "0.125", "0.0700")] == ["80%", "12.5%", "7%"]
