@@ -46,6 +46,8 @@ class Manifest:
     units: dict[str, str] = field(default_factory=dict)
     funds: dict[str, Decimal] = field(default_factory=dict)
     dates: dict[str, dt.date] = field(default_factory=dict)
+    # [report]: what the signer of the review knows (doc_number, contact, phone, cc: a list)
+    report: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -206,6 +208,7 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     dates = {}
     for name, value in data.get("dates", {}).items():
         dates[name] = _as_date(value, lambda: fail(f"日期 dates.{name} 应写作 YYYY-MM-DD，实为“{value}”", f"dates.{name}"))
+    report = _report_section(data.get("report", {}), fail)
     return Manifest(
         program=program,
         jurisdiction=str(sub["jurisdiction"]).strip(),
@@ -219,7 +222,39 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
         units=units,
         funds=funds,
         dates=dates,
+        report=report,
     )
+
+
+# [report]: the signer's words a review prints (GB/T 9704-2012 7.2.4, 7.3.6, 8.1)
+REPORT_KEYS = {"doc_number": "发文字号", "contact": "联系人", "phone": "联系电话", "cc": "抄送机关"}
+
+
+def split_recipients(text: str) -> list[str]:
+    """'财政部社会保障司、国家医保局' (or separated by ，,；; or lines) -> the names, in order."""
+    return [part.strip() for part in re.split(r"[、，,；;\n]", text) if part.strip()]
+
+
+def _report_section(section: Any, fail) -> dict[str, Any]:
+    """The manifest's ``[report]``: doc_number, contact, phone as text; cc as a list of names
+    (or one text with the names separated by 、 or commas)."""
+    if not isinstance(section, dict):
+        raise fail("清单中的 report 应为一节（[report]，其下逐行写“名称 = 值”），实为单个值", "report")
+    report: dict[str, Any] = {}
+    for key, value in section.items():
+        if key not in REPORT_KEYS:
+            known = "、".join(f"{k}（{v}）" for k, v in REPORT_KEYS.items())
+            raise fail(f"未知的项“{key}”，[report] 可写：{known}", f"report.{key}")
+        if key == "cc":
+            names = value if isinstance(value, list) else [value]
+            report[key] = [part for name in names for part in split_recipients(str(name))]
+        elif isinstance(value, (dict, list)):
+            raise fail(f"{REPORT_KEYS[key]}应为一段文字", f"report.{key}")
+        else:  # a telephone typed into a number cell of the manifest sheet reads as 4711234567.0
+            text = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
+            if text:
+                report[key] = text
+    return report
 
 
 def _unit_key(value: Any) -> str | None:
