@@ -177,7 +177,7 @@ def check_command(
     output_format: Annotated[Format, typer.Option("--format", help="终端输出格式：text 或 json")] = Format.text,
     output: Annotated[Path | None, typer.Option("--output", help="将 JSON 结果写入此文件")] = None,
     reveal_ids: Annotated[bool, typer.Option("--reveal-ids", help="显示完整身份证号（默认脱敏）")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="写出审核意见或自查报告（.pdf 或 .html）")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="写出审核意见或自查报告（.pdf、.docx 或 .html）")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出审核工作底稿（Excel）")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="文书类型：review（审核意见）或 self-check（自查报告）")] = Mode.review,
     previous: Annotated[Path | None, typer.Option("--previous", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
@@ -187,10 +187,16 @@ def check_command(
     spark_remote: Annotated[str | None, typer.Option("--spark-remote", envvar="SPARK_REMOTE",
                                                      help="Spark Connect 地址（默认取环境变量 SPARK_REMOTE；均无则在本机启动 Spark）")] = None,
     buckets: Annotated[int | None, typer.Option("--buckets", min=1, help="名册按身份证号散列分桶处理的桶数（默认按可用内存自动确定）")] = None,
+    doc_number: Annotated[str | None, typer.Option("--doc-number", metavar="文号", help="发文字号，如“内财监函〔2024〕12号”（不给则留空待填）")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", metavar="姓名", help="附注中的联系人（不给则留空待填）")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", metavar="电话", help="附注中的联系电话（不给则留空待填）")] = None,
+    cc: Annotated[list[str] | None, typer.Option("--cc", metavar="机关", help="抄送机关，可多次给出或以顿号分隔（不给则留空待填）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from auditkit.output import dumps, print_summary
+        from auditkit.package import split_recipients
+        from auditkit.report.document import Signer
 
         issued = _parse_date(date)
         _check_report_suffix(report)
@@ -203,7 +209,9 @@ def check_command(
             progress.close()
         tracking = _tracking(result, previous)
         text = dumps(result, reveal_ids, tracking)
-        documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
+        signer = Signer((doc_number or "").strip(), (contact or "").strip(), (phone or "").strip(),
+                        tuple(name for item in cc or [] for name in split_recipients(item)))
+        documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [], signer)
         write_all_atomically({**({output: text} if output is not None else {}), **documents})
         if output_format is Format.json:
             sys.stdout.write(text)
@@ -235,8 +243,8 @@ def _parse_date(text: str | None):
 
 
 def _check_report_suffix(report: Path | None) -> None:
-    if report is not None and report.suffix.lower() not in (".pdf", ".html", ".htm"):
-        raise PackageError("--report 的文件名应以 .pdf 或 .html 结尾", file=str(report))
+    if report is not None and report.suffix.lower() not in (".pdf", ".docx", ".html", ".htm"):
+        raise PackageError("--report 的文件名应以 .pdf、.docx 或 .html 结尾", file=str(report))
 
 
 def _tracking(result, previous: Path | None):
@@ -248,18 +256,24 @@ def _tracking(result, previous: Path | None):
 
 
 def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
-               reveal_ids: bool, font_dirs: list[Path]) -> dict[Path, bytes | str]:
-    """The review document (PDF or HTML) and the working papers, rendered in memory first so
-    that a failure leaves no file half written."""
+               reveal_ids: bool, font_dirs: list[Path], signer=None) -> dict[Path, bytes | str]:
+    """The review document (PDF, Word or HTML) and the working papers, rendered in memory first
+    so that a failure leaves no file half written."""
     documents: dict[Path, bytes | str] = {}
     if report is None and xlsx is None:
         return documents
-    from auditkit.report import ReportOptions, build, render_html, render_pdf, workbook_bytes
+    from auditkit.report import ReportOptions, Signer, build, render_docx, render_html, render_pdf, workbook_bytes
 
     if report is not None:
-        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking))
-        pdf = report.suffix.lower() == ".pdf"
-        documents[report] = render_pdf(context, font_dirs) if pdf else render_html(context, font_dirs)
+        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking,
+                                              signer=signer or Signer()))
+        suffix = report.suffix.lower()
+        if suffix == ".pdf":
+            documents[report] = render_pdf(context, font_dirs)
+        elif suffix == ".docx":
+            documents[report] = render_docx(context)
+        else:
+            documents[report] = render_html(context, font_dirs)
     if xlsx is not None:
         documents[xlsx] = workbook_bytes(result, tracking, reveal_ids)
     return documents

@@ -62,8 +62,8 @@ def test_bad_previous_file_is_a_clear_error(tmp_path):
 
 
 def test_bad_options_write_nothing(tmp_path):
-    result = _check("--report", str(tmp_path / "r.docx"))
-    assert result.exit_code == 2 and ".pdf 或 .html" in result.output
+    result = _check("--report", str(tmp_path / "r.doc"))
+    assert result.exit_code == 2 and ".pdf、.docx 或 .html" in result.output
     result = _check("--report", str(tmp_path / "r.html"), "--date", "2024-02-30")
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
     assert list(tmp_path.iterdir()) == []
