@@ -38,7 +38,19 @@ class Mode(str, Enum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    """Rich never wraps: ``auditkit.output.print_wrapped`` breaks a line for a terminal where a
+    Chinese line may break (never inside a number or after a bracket), and a pipe or a file gets
+    each line whole."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _say(text: str, console: Console | None = None) -> None:
+    """A line of plain text (a path may hold brackets: no markup is read from it)."""
+    from rich.markup import escape
+
+    from auditkit.output import print_wrapped
+
+    print_wrapped(console or _console(), escape(text))
 
 
 _WRITE_ERRORS = {errno.ENOENT: "目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
@@ -219,12 +231,12 @@ def check_command(
             print_summary(result, _console(), reveal_ids)
             if tracking is not None:
                 counts = tracking.counts
-                _console().print(f"整改跟踪（对照 {previous}）：新发现 {counts['新发现']} 项，"
-                                 f"仍未整改 {counts['仍未整改']} 项，已整改 {counts['已整改']} 项。")
+                _say(f"整改跟踪（对照 {previous}）：新发现 {counts['新发现']} 项，"
+                     f"仍未整改 {counts['仍未整改']} 项，已整改 {counts['已整改']} 项。")
             if output is not None:
-                _console().print(f"JSON 结果已写入 {output}")
+                _say(f"JSON 结果已写入 {output}")
             for path in documents:
-                _console().print(f"已写入 {path}")
+                _say(f"已写入 {path}")
         return EXIT_FINDINGS if result.count("error") else EXIT_OK
 
     _guarded(debug, body)
@@ -288,15 +300,16 @@ def checks_command(
         from rich.markup import escape
 
         from auditkit.findings import SEVERITY_NAMES
+        from auditkit.output import print_wrapped
         from auditkit.registry import load_checks
 
         console = _console()
         for spec in load_checks(checks_dir or []).values():
             draft = "（征求意见稿）" if spec.draft else ""
-            console.print(f"[bold]{spec.code}[/bold] {escape(spec.title)}{draft}"
+            print_wrapped(console, f"[bold]{spec.code}[/bold] {escape(spec.title)}{draft}"
                           f"  [dim]默认级别：{SEVERITY_NAMES[spec.severity]}[/dim]")
-            console.print(f"    依据：{escape(spec.cites)}")
-            console.print(f"    所需：{escape('、'.join(spec.needs) or '—')}")
+            print_wrapped(console, f"    依据：{escape(spec.cites)}", indent=6)
+            print_wrapped(console, f"    所需：{escape('、'.join(spec.needs) or '—')}", indent=6)
         return EXIT_OK
 
     _guarded(debug, body)
@@ -320,13 +333,13 @@ def demo_command(
         from auditkit.output import print_summary
 
         package = demo_package()
-        _console().print(f"示例数据包：{package}")
+        _say(f"示例数据包：{package}")
         result = run_check(package)
         print_summary(result, _console())
         path = output_dir / DEMO_REPORT
         for target, data in _documents(result, path, None, "review", None, None, False, []).items():
             write_atomically(target, data)
-        _console().print(f"示例审核意见（PDF）已写入 {path.resolve()}")
+        _say(f"示例审核意见（PDF）已写入 {path.resolve()}")
         return EXIT_OK  # the demo succeeds whenever it ran, whatever it found
 
     _guarded(debug, body)
@@ -347,7 +360,7 @@ def template_command(
         if existing:
             raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))
         write_all_atomically({folder / name: data for name, data in files.items()})
-        _console().print(f"空白数据包已写入 {folder}：{'、'.join(files)}")
+        _say(f"空白数据包已写入 {folder}：{'、'.join(files)}")
         return EXIT_OK
 
     _guarded(debug, body)
