@@ -42,12 +42,12 @@ TITLE_PT = 22  # 2号
 PAGE_NUMBER_PT = 14  # 4号
 LINE_PITCH_PT = 28.95  # 225 mm / 22 lines
 CHAR_PITCH_PT = 442.2 / 28  # 156 mm / 28 characters
-TABLE_PT = 9
+TABLE_PT = 8.5
 NOTE_PT = 12
 
 # Column widths of each table class, in per cent of the 版心 (as report_templates/gbt9704.css).
 TABLE_WIDTHS = {
-    "assessment": (14, 7, 13, 16.5, 16.5, 16.5, 16.5),
+    "assessment": (12, 6, 11, 17.75, 17.75, 17.75, 17.75),
     "corrections": (7, 14, 37, 18, 11, 13),
     "provenance": (15, 22, 63),
 }
