@@ -82,6 +82,37 @@ def render_docx(context: dict[str, Any]) -> bytes:
     return _fixed_dates(buffer.getvalue(), created)
 
 
+# The order WordprocessingML requires of a paragraph's and a run's properties (Word refuses a
+# document whose children are out of order; python-docx keeps it for what it writes itself).
+_PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+              "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+              "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd",
+              "snapToGrid", "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc",
+              "textDirection", "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr",
+              "sectPr", "pPrChange")
+_RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+              "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+              "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+              "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+
+
+def _place(parent, tag: str, attributes: dict[str, str] | None = None):
+    """Put a ``w:tag`` child (replacing one already there) where the schema's order wants it."""
+    from docx.oxml.ns import qn
+
+    order = _PPR_ORDER if parent.tag == qn("w:pPr") else _RPR_ORDER
+    for old in parent.findall(qn(f"w:{tag}")):
+        parent.remove(old)
+    child = parent.makeelement(qn(f"w:{tag}"), {qn(k): v for k, v in (attributes or {}).items()})
+    later = set(order[order.index(tag) + 1:])
+    for index, sibling in enumerate(parent):
+        if isinstance(sibling.tag, str) and sibling.tag.split("}")[-1] in later:
+            parent.insert(index, child)
+            return child
+    parent.append(child)
+    return child
+
+
 # -- document-wide settings --------------------------------------------------------------------
 
 def _properties(document, context: dict[str, Any], created: dt.datetime) -> None:
@@ -94,16 +125,16 @@ def _properties(document, context: dict[str, Any], created: dt.datetime) -> None
     props.revision = 1
 
 
-def _fonts(rpr_owner, face: str) -> None:
-    """One face for every script of a run or style (Word otherwise keeps a Latin face for digits)."""
+def _fonts(rpr_owner, face: str, scripts: tuple[str, ...] = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")) -> None:
+    """One face for every script of a run or style (Word otherwise keeps a Latin face for digits),
+    or for the ``scripts`` named."""
     from docx.oxml.ns import qn
 
     rpr = rpr_owner.get_or_add_rPr()
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.insert(0, fonts)
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts = _place(rpr, "rFonts")
+    for attribute in scripts:
         fonts.set(qn(attribute), face)
     for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attribute), None)
@@ -127,9 +158,11 @@ def _style(document, name: str, face: str, size: float, base: str | None = None,
 
 def _styles(document) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     normal = _style(document, "Normal", FANGSONG, BODY_PT)
+    _condensed(normal.element, BODY_PT - CHAR_PITCH_PT)
     layout = normal.paragraph_format
     layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
     layout.line_spacing = Pt(LINE_PITCH_PT)
@@ -149,15 +182,31 @@ def _styles(document) -> None:
     title.paragraph_format.line_spacing = Pt(34)
     title.paragraph_format.keep_with_next = True
     _no_title_border(title)
+    _condensed(title.element, 0)
     table_text = _style(document, "表格文字", FANGSONG, TABLE_PT, base="Normal")
+    # figures in Times New Roman (half a character wide, in Word and, metric-equal, in WPS and
+    # LibreOffice): a 元 figure to the fen fits its column
+    fonts = table_text.element.get_or_add_rPr().find(qn("w:rFonts"))
+    for attribute in ("w:ascii", "w:hAnsi"):
+        fonts.set(qn(attribute), "Times New Roman")
     table_text.paragraph_format.first_line_indent = Pt(0)
     table_text.paragraph_format.line_spacing = Pt(12)
     table_text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _no_grid(table_text.element)
+    _condensed(table_text.element, 0)
     note = _style(document, "附件说明文字", FANGSONG, NOTE_PT, base="Normal")
     note.paragraph_format.line_spacing = Pt(20)
     note.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.LEFT
     _no_grid(note.element)
+    _condensed(note.element, 0)
+
+
+def _condensed(owner, points: float) -> None:
+    """Characters set ``points`` closer (Word's 字符间距 紧缩), in whole twentieths of a point,
+    rounded up so that 28 characters fit the 156 mm line."""
+    import math
+
+    _place(owner.get_or_add_rPr(), "spacing", {"w:val": str(-math.ceil(points * 20))})
 
 
 def _no_title_border(style) -> None:
@@ -177,11 +226,7 @@ def _no_title_border(style) -> None:
 
 def _no_grid(owner) -> None:
     """Small type (tables, annex notes) keeps its own pitch instead of the body's grid."""
-    from docx.oxml.ns import qn
-
-    ppr = owner.get_or_add_pPr()
-    snap = ppr.makeelement(qn("w:snapToGrid"), {qn("w:val"): "0"})
-    ppr.append(snap)
+    _place(owner.get_or_add_pPr(), "snapToGrid", {"w:val": "0"})
 
 
 def _page_setup(document, letter: bool) -> None:
@@ -197,15 +242,23 @@ def _page_setup(document, letter: bool) -> None:
     # the page number's line (4号, about 5 mm) starts 7 mm under the 版心
     section.footer_distance = Mm(35 - 7 - 5.5)
     settings = document.settings.element
-    settings.insert(0, settings.makeelement(qn("w:mirrorMargins"), {}))
+    earlier = {qn(f"w:{tag}") for tag in (
+        "writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+        "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+        "printFractionalCharacterWidth", "printFormsData", "embedTrueTypeFonts", "embedSystemFonts",
+        "saveSubsetFonts", "saveFormsData")}
+    place = max((i + 1 for i, child in enumerate(settings) if child.tag in earlier), default=0)
+    settings.insert(place, settings.makeelement(qn("w:mirrorMargins"), {}))
     document.settings.odd_and_even_pages_header_footer = True
     grid = section._sectPr.find(qn("w:docGrid"))
     if grid is None:
         grid = section._sectPr.makeelement(qn("w:docGrid"), {})
         section._sectPr.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    # a line grid only: a character grid narrower than the 16 pt face (15.79 pt) makes LibreOffice
+    # and WPS give each character two cells; the body's condensed spacing sets the 28 instead
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-    grid.set(qn("w:charSpace"), str(round((CHAR_PITCH_PT - BODY_PT) * 4096)))
+    grid.attrib.pop(qn("w:charSpace"), None)
 
     _page_number(section.footer.paragraphs[0], WD_ALIGN_PARAGRAPH.RIGHT)
     _page_number(section.even_page_footer.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT)
@@ -278,8 +331,7 @@ def _double_rule(paragraph, thick_first: bool) -> None:
     layout.line_spacing = Pt(1)
     layout.space_before = layout.space_after = Pt(0)
     _no_grid(paragraph._p)
-    ppr = paragraph._p.get_or_add_pPr()
-    borders = OxmlElement("w:pBdr")
+    borders = _place(paragraph._p.get_or_add_pPr(), "pBdr")
     for side, eighths in (("top", 16 if thick_first else 6), ("bottom", 6 if thick_first else 16)):
         line = OxmlElement(f"w:{side}")
         line.set(qn("w:val"), "single")
@@ -287,7 +339,6 @@ def _double_rule(paragraph, thick_first: bool) -> None:
         line.set(qn("w:space"), "0")
         line.set(qn("w:color"), RED)
         borders.append(line)
-    ppr.insert(0, borders)
     run = paragraph.add_run("")
     run.font.size = Pt(1)
 
@@ -297,7 +348,8 @@ def _text_run(paragraph, text: str, face: str | None = None, size: float | None 
 
     run = paragraph.add_run(text)
     if face:
-        _fonts(run._r, face)
+        _fonts(run._r, face, ("w:eastAsia",) if style.get("east_asian_only") else
+               ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"))
     if size:
         run.font.size = Pt(size)
     if style.get("underline"):
@@ -477,22 +529,19 @@ class _Writer:
             layout.keep_together = True
             self.inline(paragraph, p, size=PAGE_NUMBER_PT, first=True)
             _strip_ends(paragraph)
-            frame = OxmlElement("w:framePr")
-            for key, value in (("w:w", str(round(Mm(156).pt * 20))), ("w:wrap", "around"), ("w:vAnchor", "margin"),
-                               ("w:hAnchor", "margin"), ("w:yAlign", "bottom"), ("w:x", "1")):
-                frame.set(qn(key), value)
-            ppr = paragraph._p.get_or_add_pPr()
-            ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, frame)
+            _place(paragraph._p.get_or_add_pPr(), "framePr", {
+                "w:w": str(round(Mm(156).pt * 20)), "w:wrap": "around", "w:vAnchor": "margin",
+                "w:hAnchor": "margin", "w:yAlign": "bottom", "w:x": "1"})
 
     # inline text
 
     def inline(self, paragraph, element, face: str | None = None, size: float | None = None,
-               underline: bool = False, first: bool = False) -> None:
+               underline: bool = False, first: bool = False, east_asian_only: bool = False) -> None:
         """The element's text and children as runs, whitespace collapsed as HTML does."""
         if first and element.text is None and len(element) == 0:
             return
         if element.text:
-            self._run(paragraph, element.text, face, size, underline)
+            self._run(paragraph, element.text, face, size, underline, east_asian_only)
         for child in element:
             tag = child.tag if isinstance(child.tag, str) else ""
             classes = _classes(child)
@@ -504,17 +553,19 @@ class _Writer:
                     child_face = KAITI
                 elif classes & {"code"}:
                     child_face = HEITI
-                self.inline(paragraph, child, child_face, size, underline or "blank" in classes)
+                self.inline(paragraph, child, child_face, size, underline or "blank" in classes,
+                            east_asian_only=east_asian_only)
             else:
-                self.inline(paragraph, child, face, size, underline)
+                self.inline(paragraph, child, face, size, underline, east_asian_only=east_asian_only)
             if child.tail:
-                self._run(paragraph, child.tail, face, size, underline)
+                self._run(paragraph, child.tail, face, size, underline, east_asian_only)
 
-    def _run(self, paragraph, text: str, face: str | None, size: float | None, underline: bool) -> None:
+    def _run(self, paragraph, text: str, face: str | None, size: float | None, underline: bool,
+             east_asian_only: bool = False) -> None:
         text = _SPACE.sub(" ", text)
         if not text:
             return
-        _text_run(paragraph, text, face, size, underline=underline)
+        _text_run(paragraph, text, face, size, underline=underline, east_asian_only=east_asian_only)
 
     # tables
 
@@ -549,9 +600,9 @@ class _Writer:
         taken: set[tuple[int, int]] = set()
         for r, (row, header, group) in enumerate(rows):
             word_row = table.rows[r]
+            _cant_split(word_row)  # before tblHeader: the order trPr's children must have
             if header:
                 _repeat_header(word_row)
-            _cant_split(word_row)
             c = 0
             for cell in row.findall("./*"):
                 while (r, c) in taken:
@@ -572,6 +623,9 @@ class _Writer:
                 for cell in word_row.cells:
                     for paragraph in cell.paragraphs:
                         paragraph.paragraph_format.keep_with_next = True
+        _cell_margins(table, Pt(2))
+        for c in range(width):  # the grid (what LibreOffice and WPS lay out by) and each cell (Word)
+            table.columns[c].width = widths[c]
         for r in range(len(rows)):
             for c in range(width):
                 table.cell(r, c).width = widths[c]
@@ -593,8 +647,28 @@ class _Writer:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         face = HEITI if header or "total" in _classes(row) else None
-        self.inline(paragraph, cell, face=face, underline="differs" in classes, first=True)
+        # 黑体 for the Chinese of a header or 合计 row; figures keep the table's narrow face
+        self.inline(paragraph, cell, face=face, underline="differs" in classes, first=True, east_asian_only=True)
         _strip_ends(paragraph)
+
+
+def _cell_margins(table, side) -> None:
+    """Cells padded ``side`` left and right (Word's default, 0.19 cm, would squeeze a figure)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    tbl_pr = table._tbl.tblPr
+    margins = OxmlElement("w:tblCellMar")
+    for edge in ("left", "right"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:w"), str(round(side.pt * 20)))
+        element.set(qn("w:type"), "dxa")
+        margins.append(element)
+    look = tbl_pr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl_pr.append(margins)
 
 
 def _repeat_header(row) -> None:
