@@ -324,9 +324,9 @@ def demo_package() -> Path:
 DEMO_REPORT = "auditkit-demo-审核意见.pdf"
 
 
-@app.command("demo", help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF。")
+@app.command("demo", help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF 和 Word 文档。")
 def demo_command(
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="审核意见 PDF 的写出目录（默认当前目录）")] = Path("."),
+    output_dir: Annotated[Path, typer.Option("--output-dir", help="审核意见 PDF 和 Word 文档的写出目录（默认当前目录）")] = Path("."),
     debug: Annotated[bool, typer.Option("--debug")] = False,
 ) -> None:
     def body() -> int:
@@ -337,9 +337,12 @@ def demo_command(
         result = run_check(package)
         print_summary(result, _console())
         path = output_dir / DEMO_REPORT
-        for target, data in _documents(result, path, None, "review", None, None, False, []).items():
-            write_atomically(target, data)
+        word = path.with_suffix(".docx")
+        documents = {**_documents(result, path, None, "review", None, None, False, []),
+                     **_documents(result, word, None, "review", None, None, False, [])}
+        write_all_atomically(documents)
         _say(f"示例审核意见（PDF）已写入 {path.resolve()}")
+        _say(f"示例审核意见（Word）已写入 {word.resolve()}")
         return EXIT_OK  # the demo succeeds whenever it ran, whatever it found
 
     _guarded(debug, body)

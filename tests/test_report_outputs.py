@@ -119,6 +119,8 @@ def test_demo_writes_its_review_pdf(tmp_path):
     assert pdf.exists() and str(pdf.resolve()) in result.output.replace("\n", "")
     text = PdfReader(io.BytesIO(pdf.read_bytes())).pages[0].extract_text()
     assert "审核意见" in text.replace("\n", "")
+    word = tmp_path / "auditkit-demo-审核意见.docx"  # and the same review as a Word document
+    assert word.exists() and str(word.resolve()) in result.output.replace("\n", "")
 
 
 def test_unwritable_report_path_is_a_clear_error(tmp_path):
