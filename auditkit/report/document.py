@@ -21,7 +21,7 @@ from auditkit.deadlines import PERIOD_SETTINGS, Deadline, chinese_date, within_d
 from auditkit.money import round_fen, wan
 from auditkit.programs import PROGRAMS, family_of
 from auditkit.report.tracking import Tracking
-from auditkit.rulebook import Rulebook
+from auditkit.rulebook import Param, Rulebook
 from auditkit.runner import Result
 
 ZERO = Decimal(0)
@@ -80,8 +80,9 @@ def rectification_deadline(issued: dt.date, days: int, rules: Rulebook | None) -
 
 # The two period settings as the law words them, for a rulebook that has neither.
 _LAW_DEFAULTS = Rulebook("民法典", "", "", {
-    "deadline": {"period_starts_next_day": {"value": True, "source": "民法典第二百零一条", "verified": True},
-                 "roll_to_working_day": {"value": True, "source": "民法典第二百零三条", "verified": True}}}, [])
+    "deadline.period_starts_next_day": Param("deadline.period_starts_next_day", True, "民法典第二百零一条", True, "yes_no"),
+    "deadline.roll_to_working_day": Param("deadline.roll_to_working_day", True, "民法典第二百零三条", True, "yes_no"),
+}, [])
 
 
 def deadline_words(deadline: Deadline) -> tuple[str, str]:

@@ -200,15 +200,11 @@ PARAMETERS = (
 
 def _parameters(result: Result, year: int) -> list[tuple[str, str, str, Decimal | None, str]]:
     """(key, label, kind, value, citation) of each parameter the formulas use."""
-    from auditkit.money import parse_share
-
     rules = result.rulebook
     out = []
     for key, label, kind, by_year in PARAMETERS:
         found = rules.get(key, year if by_year else None) if rules is not None and rules.has(key, year if by_year else None) else None
-        value = Decimal(str(found.value)) if found is not None else None
-        if value is not None and key == "central_share":
-            value = parse_share(value)
+        value = Decimal(str(found.value)) if found is not None else None  # typed: shares are fractions
         words = f"{label}（{year}年）" if by_year else label
         out.append((key, words, kind, value, found.cite() if found is not None else "规则库未设此参数"))
     return out
