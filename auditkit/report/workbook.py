@@ -251,6 +251,7 @@ def _settlement_sheet(book, formats: _Formats, result: Result, regions: list, ma
             [14 if k == "region" else 24 if k == "basis" else 16 for k in keys])
 
     first = header_row + 1
+    written: dict[str, list[Any]] = {key: [] for key in keys}  # what each column holds, for the 合计
     for index, (f, line) in enumerate(zip(regions, result.assessment)):
         r = first + index
 
@@ -258,6 +259,7 @@ def _settlement_sheet(book, formats: _Formats, result: Result, regions: list, ma
             return _cell(at[key], r)
 
         def put(key: str, value: Any, formula: str | None = None) -> None:
+            written[key].append(value)
             kind = SETTLEMENT_COLUMNS[at[key]][2]
             if formula is None or value is None:
                 _put(sheet, r, at[key], value, formats.of(kind))
@@ -335,8 +337,7 @@ def _settlement_sheet(book, formats: _Formats, result: Result, regions: list, ma
     for key in TOTALLED:
         column = at[key]
         kind = SETTLEMENT_COLUMNS[column][2]
-        cells = [_total_value(sheet_value) for sheet_value in _column_values(regions, result.assessment, key)]
-        known = [v for v in cells if v is not None]
+        known = [round_fen(Decimal(v)) if kind == "yuan" else Decimal(v) for v in written[key] if v is not None]
         value = sum(known, Decimal(0)) if known else None
         formula = f"=SUM({_cell(column, first)}:{_cell(column, last)})"
         computed = 0.0 if value is None else (float(round_fen(value)) if kind == "yuan" else float(value))
@@ -353,36 +354,6 @@ def _basis_words(basis: dict[str, str], enrolled_basis: str) -> str:
     if carried:
         parts.append("、".join(carried) + "无法重算，按申报数")
     return "；".join(p for p in parts if p)
-
-
-def _column_values(regions: list, lines: list, key: str) -> list[Any]:
-    """The value each region's row holds in a totalled column (what ``_settlement_sheet`` wrote)."""
-    out = []
-    for f, line in zip(regions, lines):
-        row = f.row
-        value = {
-            "declared_enrolled": row.get("enrolled"), "over_reported": f.over_reported, "enrolled": line.enrolled,
-            "entitled": line.entitled, "preallocated": row.get("preallocated"), "students": f.students,
-            "reward": f.reward, "due": f.due if f.due is not None else (f.funds_row or {}).get("due"),
-            "arrived": f.arrived, "arrival_deduction": line.arrival_deduction if line.arrival_deduction is not None
-            else row.get("arrival_deduction") or Decimal(0),
-            "over_report_deduction": line.over_report_deduction if line.over_report_deduction is not None
-            else row.get("over_report_deduction") or Decimal(0),
-            "settlement": line.settlement, "declared_entitled": row.get("entitled"),
-            "declared_arrival_deduction": row.get("arrival_deduction"),
-            "declared_over_report_deduction": row.get("over_report_deduction"),
-            "declared_settlement": row.get("settlement"),
-            "settlement_difference": (round_fen(line.settlement) - round_fen(row["settlement"]))
-            if line.settlement is not None and row.get("settlement") is not None else None,
-        }[key]
-        out.append(value)
-    return out
-
-
-def _total_value(value: Any) -> Decimal | None:
-    if value is None:
-        return None
-    return round_fen(Decimal(value)) if isinstance(value, Decimal) else Decimal(value)
 
 
 # -- 核定结果: an allocation (or a settlement without its inputs) -----------------------------------------
