@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -216,132 +217,162 @@ def _cell(column: int, row: int, absolute: bool = False) -> str:
     return xl_rowcol_to_cell(row, column, row_abs=absolute, col_abs=absolute)
 
 
+FORMULAS_NOTE = (
+    "公式：应补助资金＝核定参保人数×人均补助标准×分担比例；应到位地方资金＝（核定参保人数－高校学生人数）×人均补助标准×"
+    "（1－中央－自治区分担比例）＋奖励资金；到位率＝实际到位÷应到位；到位扣减资金＝应补助资金×（1－到位率）×到位扣减比例"
+    "（到位率不低于100%的不扣）；虚报扣减资金＝多报虚报参保人数×人均补助标准×中央财政分担比例×多报虚报扣减比例（仅中央"
+    "补助资金结算）；此次结算补助资金＝应补助资金－已预拨资金－到位扣减资金－虚报扣减资金（内财社〔2025〕357号第七条、第十条、"
+    "第十三条）。")
+
+
 def _settlement_sheet(book, formats: _Formats, result: Result, regions: list, mask: _Masker) -> None:
+    """The parameter block, the formulas in words, then a row per region and the 合计 row."""
     sub = result.submission
-    central = sub.manifest.funding_level == "central"
-    rules = result.rulebook
-    passes_on = bool(rules.get("regional_passes_arrival_deduction").value) if (
-        rules is not None and rules.has("regional_passes_arrival_deduction")) else True
     sheet = book.add_worksheet("核定结果")
     sheet.write_string(0, 0, f"{sub.manifest.year}年度补助资金核定结果（金额单位：元；带公式的数随输入数和参数重算）",
                        formats.title)
-    sheet.write_string(1, 0, "参数", formats.header)
-    sheet.write_string(1, 1, "取值", formats.header)
-    sheet.write_string(1, 2, "依据", formats.header)
-    names: dict[str, str] = {}
+    parameters = _parameter_block(sheet, formats, result, first_row=1)
+    top = 2 + len(parameters.cells) + 1
+    sheet.write_string(top, 0, FORMULAS_NOTE, formats.note)
+    keys = [key for key, _h, _k in SETTLEMENT_COLUMNS]
+    _header(sheet, formats, top + 1, [h for _k, h, _t in SETTLEMENT_COLUMNS],
+            [14 if k == "region" else 24 if k == "basis" else 16 for k in keys])
+    first = top + 2
+    written: dict[str, list[Any]] = {key: [] for key in keys}  # what each column holds, for the 合计
+    for index, (f, line) in enumerate(zip(regions, result.assessment)):
+        _settlement_row(_RowWriter(sheet, formats, first + index, written), f, line, parameters, mask)
+    _totals_row(sheet, formats, written, first, first + len(regions) - 1)
+
+
+@dataclass
+class _Parameters:
+    cells: dict[str, str]  # parameter -> its absolute cell, for the formulas
+    values: dict[str, Decimal | None]
+    central: bool  # a central-funding settlement (the over-report deduction applies)
+    passes_on: bool  # a regional settlement passes the arrival deduction on
+
+    def usable(self, *keys: str) -> bool:
+        return all(self.values[key] is not None for key in keys)
+
+
+def _parameter_block(sheet, formats: _Formats, result: Result, first_row: int) -> _Parameters:
+    """The rulebook's parameters, value and citation, from ``first_row`` (a header row) down."""
+    for column, word in enumerate(("参数", "取值", "依据")):
+        sheet.write_string(first_row, column, word, formats.header)
+    cells: dict[str, str] = {}
     values: dict[str, Decimal | None] = {}
-    parameters = _parameters(result, sub.manifest.year)
-    for offset, (key, label, kind, value, cite) in enumerate(parameters):
-        row = 2 + offset
+    for offset, (key, label, kind, value, cite) in enumerate(_parameters(result, result.submission.manifest.year)):
+        row = first_row + 1 + offset
         sheet.write_string(row, 0, label, formats.plain)
         _put(sheet, row, 1, value, formats.of(kind))
         sheet.write_string(row, 2, cite, formats.plain)
-        names[key] = _cell(1, row, absolute=True)
+        cells[key] = _cell(1, row, absolute=True)
         values[key] = value
-    top = 2 + len(parameters) + 1
-    sheet.write_string(top, 0, "公式：应补助资金＝核定参保人数×人均补助标准×分担比例；应到位地方资金＝（核定参保人数－高校学生人数）"
-                       "×人均补助标准×（1－中央－自治区分担比例）＋奖励资金；到位率＝实际到位÷应到位；到位扣减资金＝应补助资金×"
-                       "（1－到位率）×到位扣减比例（到位率不低于100%的不扣）；虚报扣减资金＝多报虚报参保人数×人均补助标准×中央财政"
-                       "分担比例×多报虚报扣减比例（仅中央补助资金结算）；此次结算补助资金＝应补助资金－已预拨资金－到位扣减资金－"
-                       "虚报扣减资金（内财社〔2025〕357号第七条、第十条、第十三条）。", formats.note)
-    header_row = top + 1
-    keys = [key for key, _h, _k in SETTLEMENT_COLUMNS]
-    at = {key: index for index, key in enumerate(keys)}
-    _header(sheet, formats, header_row, [h for _k, h, _t in SETTLEMENT_COLUMNS],
-            [14 if k == "region" else 24 if k == "basis" else 16 for k in keys])
+    rules = result.rulebook
+    passes_on = bool(rules.get("regional_passes_arrival_deduction").value) if (
+        rules is not None and rules.has("regional_passes_arrival_deduction")) else True
+    return _Parameters(cells, values, result.submission.manifest.funding_level == "central", passes_on)
 
-    first = header_row + 1
-    written: dict[str, list[Any]] = {key: [] for key in keys}  # what each column holds, for the 合计
-    for index, (f, line) in enumerate(zip(regions, result.assessment)):
-        r = first + index
 
-        def ref(key: str) -> str:
-            return _cell(at[key], r)
+class _RowWriter:
+    """One region's row of 核定结果: ``ref`` names a column's cell, ``put`` writes a value, or a
+    formula stored with that value."""
 
-        def put(key: str, value: Any, formula: str | None = None) -> None:
-            written[key].append(value)
-            kind = SETTLEMENT_COLUMNS[at[key]][2]
-            if formula is None or value is None:
-                _put(sheet, r, at[key], value, formats.of(kind))
-            else:
-                computed = float(round_fen(value)) if kind == "yuan" else float(value)
-                sheet.write_formula(r, at[key], "=" + formula, formats.of(kind), computed)
+    at = {key: index for index, (key, _h, _k) in enumerate(SETTLEMENT_COLUMNS)}
 
-        row = f.row
-        std, c = names["standard"], names["central_share"]
-        put("region", mask(assessment_label(line)))
-        put("declared_enrolled", row.get("enrolled"))
-        basis = f.enrolled_basis
-        if basis == "roster" and row.get("enrolled") is not None:
-            put("over_reported", f.over_reported, f"MAX({ref('declared_enrolled')}-{ref('enrolled')},0)")
-        else:
-            put("over_reported", f.over_reported)
-        if basis == "declared-minus-over-reported":
-            put("enrolled", f.enrolled, f"{ref('declared_enrolled')}-{ref('over_reported')}")
-        elif basis == "declared":
-            put("enrolled", f.enrolled, ref("declared_enrolled"))
-        else:
-            put("enrolled", line.enrolled)
-        if central and f.share is not None and values["central_share"] is not None:
-            put("share", f.share, c)  # the central share: the parameter's cell
-        else:
-            put("share", f.share)
-        usable = values["standard"] is not None
-        if f.entitled is not None and usable:
-            put("entitled", f.entitled, f"{ref('enrolled')}*{std}*{ref('share')}")
-        else:
-            put("entitled", line.entitled)
-        put("preallocated", row.get("preallocated"))
-        put("students", f.students)
-        put("regional_share", f.regional_share)
-        put("reward", f.reward)
-        if f.due is not None and usable and values["central_share"] is not None:
-            put("due", f.due, f"({ref('enrolled')}-{ref('students')})*{std}*(1-{c}-{ref('regional_share')})"
-                              f"+{ref('reward')}")
-        else:
-            put("due", (f.funds_row or {}).get("due"))
-        put("arrived", f.arrived)
-        if f.arrival_rate is not None:
-            put("arrival_rate", f.arrival_rate, f"IF({ref('due')}>0,{ref('arrived')}/{ref('due')},1)")
-        rate_cut = names["arrival_deduction_rate"]
-        if f.arrival_deduction is not None and not (not central and not passes_on) and values["arrival_deduction_rate"] is not None:
-            put("arrival_deduction", f.arrival_deduction,
-                f"IF({ref('arrival_rate')}>=1,0,{ref('entitled')}*(1-{ref('arrival_rate')})*{rate_cut})")
-        else:
-            put("arrival_deduction", f.arrival_deduction if f.arrival_deduction is not None
-                else row.get("arrival_deduction") or Decimal(0))
-        over_cut = names["over_report_deduction_rate"]
-        if (central and f.over_report_deduction is not None and usable and values["central_share"] is not None
-                and values["over_report_deduction_rate"] is not None):
-            put("over_report_deduction", f.over_report_deduction, f"{ref('over_reported')}*{std}*{c}*{over_cut}")
-        else:
-            put("over_report_deduction", f.over_report_deduction if f.over_report_deduction is not None
-                else row.get("over_report_deduction") or Decimal(0))
-        if f.settlement is not None:
-            put("settlement", f.settlement, f"{ref('entitled')}-{ref('preallocated')}-{ref('arrival_deduction')}"
-                                            f"-{ref('over_report_deduction')}")
-        else:
-            put("settlement", line.settlement)
-        put("declared_entitled", row.get("entitled"))
-        put("declared_arrival_deduction", row.get("arrival_deduction"))
-        put("declared_over_report_deduction", row.get("over_report_deduction"))
-        put("declared_settlement", row.get("settlement"))
-        if line.settlement is not None and row.get("settlement") is not None:
-            put("settlement_difference", round_fen(line.settlement) - round_fen(row["settlement"]),
-                f"{ref('settlement')}-{ref('declared_settlement')}")
-        put("basis", _basis_words(line.basis, basis))
+    def __init__(self, sheet, formats: _Formats, row: int, written: dict[str, list[Any]]) -> None:
+        self.sheet, self.formats, self.row, self.written = sheet, formats, row, written
 
-    last = first + len(regions) - 1
+    def ref(self, key: str) -> str:
+        return _cell(self.at[key], self.row)
+
+    def put(self, key: str, value: Any, formula: str | None = None) -> None:
+        self.written[key].append(value)
+        kind = SETTLEMENT_COLUMNS[self.at[key]][2]
+        if formula is None or value is None:
+            _put(self.sheet, self.row, self.at[key], value, self.formats.of(kind))
+        else:
+            computed = float(round_fen(value)) if kind == "yuan" else float(value)
+            self.sheet.write_formula(self.row, self.at[key], "=" + formula, self.formats.of(kind), computed)
+
+
+def _settlement_row(w: _RowWriter, f, line, p: _Parameters, mask: _Masker) -> None:
+    """The inputs and, where auditkit recomputed a figure, its formula (``auditkit.settlement``);
+    else the value the assessment carries (the declared one)."""
+    row, ref, put = f.row, w.ref, w.put
+    std, c = p.cells["standard"], p.cells["central_share"]
+    put("region", mask(assessment_label(line)))
+    put("declared_enrolled", row.get("enrolled"))
+    basis = f.enrolled_basis
+    if basis == "roster" and row.get("enrolled") is not None:
+        put("over_reported", f.over_reported, f"MAX({ref('declared_enrolled')}-{ref('enrolled')},0)")
+    else:
+        put("over_reported", f.over_reported)
+    if basis == "declared-minus-over-reported":
+        put("enrolled", f.enrolled, f"{ref('declared_enrolled')}-{ref('over_reported')}")
+    elif basis == "declared":
+        put("enrolled", f.enrolled, ref("declared_enrolled"))
+    else:
+        put("enrolled", line.enrolled)
+    if p.central and f.share is not None and p.usable("central_share"):
+        put("share", f.share, c)  # the central share: the parameter's cell
+    else:
+        put("share", f.share)
+    if f.entitled is not None and p.usable("standard"):
+        put("entitled", f.entitled, f"{ref('enrolled')}*{std}*{ref('share')}")
+    else:
+        put("entitled", line.entitled)
+    put("preallocated", row.get("preallocated"))
+    put("students", f.students)
+    put("regional_share", f.regional_share)
+    put("reward", f.reward)
+    if f.due is not None and p.usable("standard", "central_share"):
+        put("due", f.due, f"({ref('enrolled')}-{ref('students')})*{std}*(1-{c}-{ref('regional_share')})+{ref('reward')}")
+    else:
+        put("due", (f.funds_row or {}).get("due"))
+    put("arrived", f.arrived)
+    if f.arrival_rate is not None:
+        put("arrival_rate", f.arrival_rate, f"IF({ref('due')}>0,{ref('arrived')}/{ref('due')},1)")
+    if f.arrival_deduction is not None and (p.central or p.passes_on) and p.usable("arrival_deduction_rate"):
+        put("arrival_deduction", f.arrival_deduction, f"IF({ref('arrival_rate')}>=1,0,{ref('entitled')}"
+                                                      f"*(1-{ref('arrival_rate')})*{p.cells['arrival_deduction_rate']})")
+    else:
+        put("arrival_deduction", f.arrival_deduction if f.arrival_deduction is not None
+            else row.get("arrival_deduction") or Decimal(0))
+    if (p.central and f.over_report_deduction is not None
+            and p.usable("standard", "central_share", "over_report_deduction_rate")):
+        put("over_report_deduction", f.over_report_deduction,
+            f"{ref('over_reported')}*{std}*{c}*{p.cells['over_report_deduction_rate']}")
+    else:
+        put("over_report_deduction", f.over_report_deduction if f.over_report_deduction is not None
+            else row.get("over_report_deduction") or Decimal(0))
+    if f.settlement is not None:
+        put("settlement", f.settlement,
+            f"{ref('entitled')}-{ref('preallocated')}-{ref('arrival_deduction')}-{ref('over_report_deduction')}")
+    else:
+        put("settlement", line.settlement)
+    for key, column in (("declared_entitled", "entitled"), ("declared_arrival_deduction", "arrival_deduction"),
+                        ("declared_over_report_deduction", "over_report_deduction"),
+                        ("declared_settlement", "settlement")):
+        put(key, row.get(column))
+    if line.settlement is not None and row.get("settlement") is not None:
+        put("settlement_difference", round_fen(line.settlement) - round_fen(row["settlement"]),
+            f"{ref('settlement')}-{ref('declared_settlement')}")
+    put("basis", _basis_words(line.basis, basis))
+
+
+def _totals_row(sheet, formats: _Formats, written: dict[str, list[Any]], first: int, last: int) -> None:
+    """合计: a SUM per totalled column, stored with the sum of what the rows were written with."""
     total = last + 1
     sheet.write_string(total, 0, "合计", formats.total)
     for key in TOTALLED:
-        column = at[key]
+        column = _RowWriter.at[key]
         kind = SETTLEMENT_COLUMNS[column][2]
         known = [round_fen(Decimal(v)) if kind == "yuan" else Decimal(v) for v in written[key] if v is not None]
-        value = sum(known, Decimal(0)) if known else None
-        formula = f"=SUM({_cell(column, first)}:{_cell(column, last)})"
-        computed = 0.0 if value is None else (float(round_fen(value)) if kind == "yuan" else float(value))
-        sheet.write_formula(total, column, formula, formats.of(kind, total=True), computed)
+        value = sum(known, Decimal(0))
+        computed = float(round_fen(value)) if kind == "yuan" else float(value)
+        sheet.write_formula(total, column, f"=SUM({_cell(column, first)}:{_cell(column, last)})",
+                            formats.of(kind, total=True), computed)
 
 
 def _basis_words(basis: dict[str, str], enrolled_basis: str) -> str:
