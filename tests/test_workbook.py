@@ -180,3 +180,21 @@ def test_workbook_of_an_allocation_keeps_difference_formulas(fixtures):
     for coordinate, _formula in differences:
         assert _evaluate(formulas, coordinate) == pytest.approx(values[coordinate].value, abs=0.005)
 
+
+
+@pytest.mark.parametrize("package", ["tacheng-2020", "roster-nmg-2023", "ar001-reward-students-broken",
+                                     "fe001-broken", "settlement-wan-standard"])
+def test_formulas_give_their_values_in_every_kind_of_settlement(package):
+    """A regional-funding settlement (塔城, xj), counts verified from a roster, universities'
+    students and reward money in the local money due, an over-report deduction, a standard
+    written in 万元: whichever inputs a package has, each formula gives the value stored with it."""
+    from tests.conftest import audit
+
+    data = workbook_bytes(audit(package))
+    formulas = load_workbook(io.BytesIO(data))["核定结果"]
+    values = load_workbook(io.BytesIO(data), data_only=True)["核定结果"]
+    cells = [c.coordinate for row in formulas.iter_rows() for c in row
+             if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells
+    for coordinate in cells:
+        assert _evaluate(formulas, coordinate) == pytest.approx(values[coordinate].value, abs=0.005), coordinate
