@@ -28,6 +28,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from auditkit.errors import PackageError
 from auditkit.gbt2260 import assigned_codes, names
@@ -163,9 +164,17 @@ def places(rules: Rulebook) -> Places:
 # --- building the tables ----------------------------------------------------------------------
 
 
-def _current(code: str) -> str | None:
+@lru_cache(maxsize=8)
+def _history(province: str) -> dict[str, tuple]:
+    """Every code of a province (two digits) that GB/T 2260 assigned below the province level,
+    with the names it had (``gbt2260.names``), read once per process."""
+    return {code: tuple(names(code)) for code in sorted(assigned_codes())
+            if code.startswith(province) and code[2:4] != "00"}
+
+
+def _current(code: str, history: dict[str, tuple]) -> str | None:
     """The name a code has today, or None when it is no longer in use."""
-    today = [n for n in names(code) if n.end is None]
+    today = [n for n in history[code] if n.end is None]
     return today[-1].name if today else None
 
 
@@ -179,9 +188,10 @@ def _build(rules: Rulebook) -> Places:
     for region in rules.regions:
         found.prefectures[region.name] = dataclasses.replace(region, level=PREFECTURE, parent=None)
     province = _province(rules)
-    codes = sorted(c for c in assigned_codes() if province and c.startswith(province) and c[2:4] != "00")
+    history = _history(province) if province else {}
+    codes = list(history)
     for code in (c for c in codes if c.endswith("00")):
-        name = _current(code)
+        name = _current(code, history)
         if name and "直辖" not in name and not any(r.code == code for r in found.prefectures.values()):
             found.prefectures[name] = Region(name, code, level=PREFECTURE)
     prefecture_codes = {}
@@ -197,11 +207,11 @@ def _build(rules: Rulebook) -> Places:
     # current counties, with the earlier names of the same code
     current: dict[str, Region] = {}
     for code in (c for c in codes if not c.endswith("00")):
-        name = _current(code)
+        name = _current(code, history)
         parent = prefecture_codes.get(code[:4] + "00")
         if not name or name in _NOT_REGIONS or parent is None:
             continue
-        former = tuple((n.name, code, n.end) for n in names(code)
+        former = tuple((n.name, code, n.end) for n in history[code]
                        if n.end is not None and n.name != name and n.name not in _NOT_REGIONS)
         current[code] = Region(name, code, former=former, level=COUNTY, parent=parent.name)
     by_name: dict[str, list[Region]] = {}
@@ -209,7 +219,7 @@ def _build(rules: Rulebook) -> Places:
         by_name.setdefault(region.name, []).append(region)
     # former codes: a rulebook rename, else the one current county of the same name
     for code in (c for c in codes if not c.endswith("00") and c not in current):
-        old = [n for n in names(code) if n.name not in _NOT_REGIONS]
+        old = [n for n in history[code] if n.name not in _NOT_REGIONS]
         if not old:
             continue
         target = None
