@@ -41,6 +41,8 @@ JURISDICTION, PREFECTURE, COUNTY, UNIT = "jurisdiction", "prefecture", "county",
 UNIT_ENDINGS = re.compile(r"(本级|开发区|高新区|示范区|园区|管理区|新区|管委会|试验区|合作区|农场|牧场|林场|保税区)$")
 # GB/T 2260 entries that are groupings, not regions a table lists
 _NOT_REGIONS = {"市辖区", "市区", "县", "郊区", "矿区"}
+# The words after a region's name in an office's name (包头市财政局, 兴安盟医疗保障局)
+_OFFICE = re.compile(r"(人民政府|行政公署|财政局|财政厅|医疗保障局|医保局|社会保险事业管理中心|医疗保险服务中心)+$")
 # The endings an office may leave off a region's name (东河 for 东河区, 包头 for 包头市).
 _SUFFIXES = ("矿区", "区", "县", "旗", "市", "盟")
 
@@ -140,8 +142,10 @@ class Places:
     # -- areas --
 
     def area(self, name: str | None) -> Area | None:
-        """The area a name means: the jurisdiction, or one of its prefectures; None otherwise."""
-        if not name or name == self.jurisdiction or self.jurisdiction.startswith(name):
+        """The area a name means: the jurisdiction, or one of its prefectures; None otherwise.
+        An office's name is read as its region's (包头市财政局 -> 包头市)."""
+        name = _OFFICE.sub("", "".join((name or "").split()))
+        if not name or name == self.jurisdiction or (len(name) >= 2 and self.jurisdiction.startswith(name)):
             return Area(self.jurisdiction, JURISDICTION)
         found = self.resolve(name)
         if found.region is not None and found.region.level == PREFECTURE:

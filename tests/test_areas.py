@@ -282,3 +282,30 @@ def test_what_this_issue_owns_is_quiet_in_both_self_checks():
     error or warning on the consistent package, and only 固阳县's ST002 on the stale one."""
     assert [s for s in _serious(audit(BAOTOU)) if s[0] != "AR001"] == []
     assert [s for s in _serious(audit(STALE)) if s[0] != "AR001"] == [("ST002", "固阳县")]
+
+
+# --- a roster in a package of counties ---------------------------------------------------
+
+ROSTER = "roster-baotou-counties"
+
+
+@pytest.mark.xfail(strict=True, reason="per-county counting comes after the enrollment rewrite (issue-12) lands")
+def test_a_county_roster_is_counted_per_county_with_duplicates_judged_per_mengshi():
+    """fixtures/roster-baotou-counties/README.md works every count out: 东河区 5 records − EN001
+    1 − EN002 1 − EN003 1 (褚十二, kept in 昆都仑区 where enrolled earlier) = 2; 昆都仑区 5 −
+    EN003 2 (张一, kept in 东河区; 王二's second) = 3; 土默特右旗 3 − EN005 1 = 2; 达尔罕茂明安联合旗
+    2 (冯十 under 152633, 达茂旗's code until 1996) = 2."""
+    from auditkit.enrollment import roster_result
+
+    result = audit(ROSTER, "EN001,EN002,EN003,EN004,EN005,EN009")
+    counts = roster_result(result.submission, result.rulebook).regions
+    table = {name: (c.records, c.excluded.get("EN001", 0), c.excluded.get("EN002", 0), c.excluded.get("EN003", 0),
+                    c.excluded.get("EN005", 0), c.verified) for name, c in counts.items() if c.records}
+    assert table == {"东河区": (5, 1, 1, 1, 0, 2), "昆都仑区": (5, 0, 0, 2, 0, 3),
+                     "土默特右旗": (3, 0, 0, 0, 1, 2), "达尔罕茂明安联合旗": (2, 0, 0, 0, 0, 2)}
+    en003 = {f.region: f.effect.persons or f.evidence.count for f in only(result, "EN003")}
+    assert set(en003) == {"东河区", "昆都仑区"}
+    over = only(result, "EN009")
+    assert [(f.region, f.figures.get("declared"), f.figures.get("expected")) for f in over] == [("东河区", 3, 2)]
+    assert {a.region: a.enrolled for a in result.assessment} == {
+        "东河区": 2, "昆都仑区": 3, "土默特右旗": 2, "达尔罕茂明安联合旗": 2}
