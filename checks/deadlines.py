@@ -66,7 +66,7 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
     document is never judged here.
     """
     table = sub.table("documents")
-    days = int(rules.get("deadline.budget_issue_days").value)
+    days = rules.get("deadline.budget_issue_days").value
     documents = documents_by_number(sub)
     area = area_of(rules)
     of_counties = area is not None and area.level != JURISDICTION
