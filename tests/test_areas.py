@@ -321,3 +321,14 @@ def test_a_request_filed_twice_is_judged_by_its_first_filing(tmp_path):
     assert only(audit(package, "DL003"), "DL003") == []
     _edit(package, "材料报送表", "C6", "2025-01-23")
     assert [(f.region, f.figures.get("days_late")) for f in only(audit(package, "DL003"), "DL003")] == [("包头市", 7)]
+
+
+def test_st005_a_code_that_names_another_county_is_a_warning(tmp_path):
+    """昆都仑区's row in the funds sheet carries 150204, 青山区's code: one warning naming both;
+    152633 (达茂旗's code until 1996) on 达尔罕茂明安联合旗's row is the same county, no finding."""
+    package = _copy(tmp_path)
+    _edit(package, "地方财政补助资金到位表", "B5", "150204")
+    _edit(package, "地方财政补助资金到位表", "B12", "152633")
+    findings = [f for f in only(audit(package, "ST005"), "ST005") if f.subject.startswith("code:")]
+    assert [(f.region, f.severity) for f in findings] == [("昆都仑区", "warning")]
+    assert "150204" in findings[0].condition and "青山区" in findings[0].condition
