@@ -161,7 +161,7 @@ def _name_note(path: Path, kind: str) -> list[str]:
     if suffix in _SUFFIXES[kind]:
         return []
     named = f"扩展名为“{suffix}”" if suffix else "没有扩展名"
-    return [f"文件“{path.name}”{named}，内容实为{FORMAT_NAMES[kind]}，已按其实际格式读取"]
+    return [f"文件“{path.name}”{named}，内容实为 {FORMAT_NAMES[kind]}，已按其实际格式读取"]
 
 
 # --- the one entry point -------------------------------------------------------------------
@@ -349,74 +349,55 @@ _LARGE_SHEET = 4 << 20
 _CHUNK = 4 << 20
 
 
-def _drop_formatted_rows(stream, size_hint: int) -> tuple[bytes, int | None]:
-    """The sheet XML without the rows below, between and above the data that hold no value,
-    formula or inline string (formatting only), and the last row number kept.
+def _drop_formatted_rows(stream) -> bytes:
+    """The sheet XML without the rows that hold nothing but formatting below, between and above
+    the data, with merged ranges reaching below the last kept row cut there.
 
-    Works on bytes at the speed of ``bytes.find``: rows are whole ``<row …>…</row>`` or
-    ``<row …/>`` elements, dropped only in runs that start and end at a row boundary and only
-    when every dropped row carries its number (``r="…"``), so that no kept row is renumbered.
-    Merged ranges reaching below the last kept row are cut there."""
+    Works on bytes at the speed of ``bytes.find``: a cell with a value, a formula or an inline
+    string always has content, so it ends in ``</c>``; a formatted empty cell is ``<c …/>``.
+    Rows are dropped only as whole ``<row …>…</row>`` or ``<row …/>`` elements, and only when the
+    sheet numbers its rows (``<row r="…">``), so that no kept row is renumbered."""
     first = stream.read(_CHUNK)
     root = re.search(rb"<([A-Za-z_][\w.-]*:)?worksheet[\s>]", first)
-    prefix = root.group(1) or b"" if root else b""
+    prefix = (root.group(1) or b"") if root else b""
     row_tag = b"<" + prefix + b"row"
-    numbered = row_tag + b' r="'
-    markers = [b"<" + prefix + m for m in (b"v>", b"v ", b"is>", b"f>", b"f ", b"f/>")]
+    content = b"</" + prefix + b"c>"
     data_end = b"</" + prefix + b"sheetData>"
-
-    kept: list[bytes] = []
-    buffer = first
-    start = buffer.find(b"<" + prefix + b"sheetData")
-    if start < 0:  # no rows in the first chunk's reach: keep the part whole
-        return first + stream.read(), None
-    head_end = buffer.find(row_tag, start)
-    if head_end < 0:
-        return first + stream.read(), None
-    kept.append(buffer[:head_end])
-    buffer = buffer[head_end:]
-    finished = False
+    start = first.find(b"<" + prefix + b"sheetData")
+    head_end = first.find(row_tag, start) if start >= 0 else -1
+    if head_end < 0 or first.count(row_tag) != first.count(row_tag + b' r="'):
+        return first + stream.read()  # no rows in reach, or rows without numbers: keep all
+    kept = [first[:head_end]]
+    buffer = first[head_end:]
     while True:
-        end = buffer.find(data_end)
+        cut = buffer.rfind(row_tag)
+        end = buffer.find(data_end, max(cut, 0))
         if end >= 0:
-            segment, rest, finished = buffer[:end], buffer[end:], True
-        else:
-            cut = buffer.rfind(row_tag)
-            # a lone `<row` at the chunk's very end may be cut inside its name
-            segment, rest = (buffer[:cut], buffer[cut:]) if cut > 0 else (b"", buffer)
-        if segment:
-            kept.append(_rows_with_content(segment, row_tag, numbered, markers))
-        if finished:
-            kept.append(rest + stream.read())
+            kept.append(_rows_with_content(buffer[:end], row_tag, content))
+            kept.append(buffer[end:] + stream.read())
             break
         chunk = stream.read(_CHUNK)
-        if not chunk:
-            kept.append(rest)
+        if not chunk:  # a part cut short: keep what there is, openpyxl will say so
+            kept.append(buffer)
             break
-        buffer = rest + chunk
+        if cut > 0:
+            kept.append(_rows_with_content(buffer[:cut], row_tag, content))
+            buffer = buffer[cut:]
+        buffer += chunk
     xml = b"".join(kept)
     numbers = re.findall(rb"<" + re.escape(prefix) + rb"row\s[^>]*?\br=\"(\d+)\"", xml[-(1 << 20):])
-    last = int(numbers[-1]) if numbers else None
-    if last is not None:
-        xml = _clip_merges(xml, prefix, last)
-    return xml, last
+    return _clip_merges(xml, prefix, int(numbers[-1])) if numbers else xml
 
 
-def _rows_with_content(segment: bytes, row_tag: bytes, numbered: bytes, markers: list[bytes]) -> bytes:
-    """Whole rows: keep from the first row that holds content to the end of the last one."""
-    first = min((p for p in (segment.find(m) for m in markers) if p >= 0), default=-1)
+def _rows_with_content(segment: bytes, row_tag: bytes, content: bytes) -> bytes:
+    """Of whole rows, those from the first that holds content to the last that does."""
+    first = segment.find(content)
     if first < 0:
-        return b"" if segment.count(row_tag) == segment.count(numbered) else segment
-    last = max(segment.rfind(m) for m in markers)
-    begin = segment.rfind(row_tag, 0, first)
+        return b""
+    last = segment.rfind(content)
+    begin = max(segment.rfind(row_tag, 0, first), 0)
     stop = segment.find(row_tag, last)
-    stop = len(segment) if stop < 0 else stop
-    before, middle, after = segment[:begin], segment[begin:stop], segment[stop:]
-    if before.count(row_tag) != before.count(numbered):
-        middle = before + middle
-    if after.count(row_tag) != after.count(numbered):
-        middle = middle + after
-    return middle
+    return segment[begin:] if stop < 0 else segment[begin:stop]
 
 
 def _clip_merges(xml: bytes, prefix: bytes, last: int) -> bytes:
@@ -448,7 +429,7 @@ def _xlsx_source(path: Path):
             for info in infos:
                 if info in large:
                     with archive.open(info) as stream:
-                        data, _ = _drop_formatted_rows(stream, info.file_size)
+                        data = _drop_formatted_rows(stream)
                 else:
                     data = archive.read(info)
                 out.writestr(info.filename, data)
@@ -776,7 +757,10 @@ class _Xml2003Book(_Book):
                     content = Cell("")
                 while len(cells) < column:
                     cells.append(Cell(""))
-                cells[column - 1] = content
+                if content.text or not cells[column - 1].text:
+                    # an empty cell only formats: LibreOffice's export closes a row with one
+                    # whose ss:Index may point back into the row
+                    cells[column - 1] = content
                 if across or down:
                     merges.append((index - 1, index - 1 + down, column - 1, column - 1 + across))
                     for below in range(index + 1, index + down + 1):
