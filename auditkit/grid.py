@@ -223,6 +223,9 @@ class _Book:
         raise NotImplementedError
 
 
+_EMPTY = Cell("")
+
+
 def _cell_text(value: object) -> str:
     if value is None:
         return ""
@@ -490,19 +493,24 @@ class _XlsxBook(_Book):
         ws = self.workbook[name]
         if not hasattr(ws, "merged_cells"):  # a chart sheet
             raise PackageError(f"“{name}”是图表工作表，不含表格", file=self.shown, sheet=name)
-        rows = []
+        # the cells the sheet holds (openpyxl's own map): iter_rows would make one for every
+        # position up to the last, millions for a note typed far below a table
+        present = getattr(ws, "_cells", None)
+        if present is None:
+            present = {(c.row, c.column): c for row in ws.iter_rows() for c in row}
+        rows: list[list[Cell]] = [[] for _ in range(max((r for r, _ in present), default=0))]
         uncomputed = []
-        for r, row in enumerate(ws.iter_rows(), start=1):
-            cells = []
-            for c, cell in enumerate(row, start=1):
-                value = cell.value
-                if value is None and self.has_formulas and cell.data_type == "n" and self._has_formula(name, r, c):
-                    uncomputed.append((r, c))
-                places = None
-                if isinstance(value, (int, float)) and not isinstance(value, bool):
-                    places = places_from_format(cell.number_format)
-                cells.append(Cell(_cell_text(value), value, places))
-            rows.append(cells)
+        for (r, c), cell in sorted(present.items()):
+            value = cell.value
+            if value is None and self.has_formulas and cell.data_type == "n" and self._has_formula(name, r, c):
+                uncomputed.append((r, c))
+            places = None
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                places = places_from_format(cell.number_format)
+            row = rows[r - 1]
+            if len(row) < c - 1:
+                row.extend([_EMPTY] * (c - 1 - len(row)))
+            row.append(Cell(_cell_text(value), value, places))
         if uncomputed:
             _refuse_uncomputed(self.shown, name, uncomputed, self.formulas()[name])
         merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
