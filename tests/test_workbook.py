@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 
 from auditkit import Effect, Evidence, Finding
 from auditkit.cli import demo_package, run_check
-from auditkit.grid import open_workbook, read_sheet
+from auditkit.grid import read_grid
 from auditkit.report import workbook_bytes
 
 FULL_ID = "150102199001011234"
@@ -129,8 +129,9 @@ def test_headers_carry_units_and_parameters_their_rule(papers):
 
 
 def test_auditkit_reads_the_stored_values(papers):
-    """auditkit's own workbook reader (openpyxl, cached values) sees numbers, not blanks."""
-    grid = read_sheet(open_workbook(papers["path"], "底稿.xlsx"), "核定结果", "底稿.xlsx")
+    """auditkit's own workbook reader (``auditkit.grid``: the values cached with the formulas)
+    sees numbers, not blanks."""
+    grid = read_grid(papers["path"], "核定结果", "底稿.xlsx")
     header = next(i for i, row in enumerate(grid.rows) if row and row[0].text == "地区")
     names = [cell.text for cell in grid.rows[header]]
     tongliao = next(row for row in grid.rows[header + 1:] if row and row[0].text == "通辽市")
