@@ -386,6 +386,9 @@ class _Writer:
 
     def __init__(self, document) -> None:
         self.document = document
+        # style ids looked up once (python-docx resolves a style name by walking every style)
+        self.style_ids = {name: document.styles[name].style_id
+                          for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "表格文字", "附件说明文字")}
         self.page_break_next = False
         self.keep = False  # inside the closing block: keep its paragraphs on one page
 
@@ -422,7 +425,9 @@ class _Writer:
             self._table(element, classes)
 
     def _new_paragraph(self, style: str = "Normal"):
-        paragraph = self.document.add_paragraph(style=style)
+        paragraph = self.document.add_paragraph()
+        if style != "Normal":
+            paragraph._p.style = self.style_ids[style]
         if self.page_break_next:
             paragraph.paragraph_format.page_break_before = True
             self.page_break_next = False
@@ -597,7 +602,18 @@ class _Writer:
             shares = tuple(shares) + (100 / width,) * (width - len(shares))
         total = sum(shares[:width])
         widths = [Mm(156 * share / total) for share in shares[:width]]
+        from docx.table import _Cell
+
+        _cell_margins(table, Pt(2))
+        # the cells once, by position (python-docx's table.cell() walks the whole table each call)
+        grid = [[_Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
+        for c in range(width):  # the grid (what LibreOffice and WPS lay out by) and each cell (Word)
+            table.columns[c].width = widths[c]
+        for cells in grid:
+            for c, target in enumerate(cells):
+                target.width = widths[c]
         taken: set[tuple[int, int]] = set()
+        merges = []
         for r, (row, header, group) in enumerate(rows):
             word_row = table.rows[r]
             _cant_split(word_row)  # before tblHeader: the order trPr's children must have
@@ -608,27 +624,23 @@ class _Writer:
                 while (r, c) in taken:
                     c += 1
                 rowspan, colspan = int(cell.get("rowspan", "1")), int(cell.get("colspan", "1"))
-                target = table.cell(r, c)
                 if rowspan > 1 or colspan > 1:
-                    target = target.merge(table.cell(r + rowspan - 1, c + colspan - 1))
+                    merges.append((r, c, r + rowspan - 1, c + colspan - 1))
                 for dr in range(rowspan):
                     for dc in range(colspan):
                         taken.add((r + dr, c + dc))
-                self._cell(target, cell, header, row)
+                self._cell(grid[r][c], cell, header, row)
                 c += colspan
             # a region's 申报 and 核定 rows stay on one page: every row but a group's last
             # keeps with the next
             last_in_group = r + 1 >= len(rows) or rows[r + 1][2] != group
-            if not header and not last_in_group:
-                for cell in word_row.cells:
-                    for paragraph in cell.paragraphs:
+            for target in grid[r]:
+                for paragraph in target.paragraphs:
+                    paragraph._p.style = self.style_ids["表格文字"]
+                    if not header and not last_in_group:
                         paragraph.paragraph_format.keep_with_next = True
-        _cell_margins(table, Pt(2))
-        for c in range(width):  # the grid (what LibreOffice and WPS lay out by) and each cell (Word)
-            table.columns[c].width = widths[c]
-        for r in range(len(rows)):
-            for c in range(width):
-                table.cell(r, c).width = widths[c]
+        for top, left, bottom, right in merges:
+            grid[top][left].merge(grid[bottom][right])
         spacer = self._new_paragraph("表格文字")  # Word joins two tables that touch
         spacer.paragraph_format.line_spacing = Pt(6)
 
@@ -638,7 +650,6 @@ class _Writer:
 
         classes = _classes(cell)
         paragraph = target.paragraphs[0]
-        paragraph.style = self.document.styles["表格文字"]
         if header:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         elif "num" in classes:
