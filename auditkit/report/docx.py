@@ -657,8 +657,9 @@ class _Writer:
         elif "kind" in classes:
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         target.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        face = HEITI if header or "total" in _classes(row) else None
-        # 黑体 for the Chinese of a header or 合计 row; figures keep the table's narrow face
+        # 黑体 for a header or the words of a 合计 row; figures keep the table's narrow face
+        # (LibreOffice sets digits of a run with a 黑体 eastAsia face wider)
+        face = HEITI if header or ("total" in _classes(row) and "num" not in classes) else None
         self.inline(paragraph, cell, face=face, underline="differs" in classes, first=True, east_asian_only=True)
         _strip_ends(paragraph)
 
