@@ -126,8 +126,7 @@ def _sniff_zip(path: Path, shown: str) -> str:
             with archive.open("xl/workbook.xml") if "xl/workbook.xml" in names else io.BytesIO() as part:
                 strict = b"purl.oclc.org/ooxml/spreadsheetml" in part.read(4096)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                           file=shown) from None
+        raise _damaged(exc, shown) from None
     if strict:
         raise PackageError("工作簿为“Strict Open XML 电子表格”格式，无法读取；请在 Excel 中另存为“Excel 工作簿（.xlsx）”"
                            "后重新提交", file=shown)
@@ -445,6 +444,11 @@ def _xlsx_source(path: Path):
     return copy
 
 
+def _damaged(exc: Exception, shown: str) -> PackageError:
+    """A ZIP that does not open (a cut-off download): the one case to call a workbook damaged."""
+    return PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）", file=shown)
+
+
 def _open_openpyxl(source, shown: str, data_only: bool):
     import openpyxl
 
@@ -452,21 +456,9 @@ def _open_openpyxl(source, shown: str, data_only: bool):
         # a file object, not a name: openpyxl refuses names that do not end in .xlsx
         return openpyxl.load_workbook(source, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                           file=shown) from None
+        raise _damaged(exc, shown) from None
     except Exception as exc:  # openpyxl raises a wide variety on corrupt parts
         raise PackageError(f"无法读取 Excel 工作簿（{type(exc).__name__}）", file=shown) from None
-
-
-def open_workbook(path: Path, file: str):
-    """An openpyxl workbook with the values Excel cached (formatting-only rows dropped)."""
-    try:
-        source = _xlsx_source(path)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                           file=file) from None
-    with source:
-        return _open_openpyxl(source, file, data_only=True)
 
 
 class _XlsxBook(_Book):
@@ -475,8 +467,7 @@ class _XlsxBook(_Book):
         try:
             self._source = _xlsx_source(path)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                               file=shown) from None
+            raise _damaged(exc, shown) from None
         self._source.seek(0)
         self.workbook = _open_openpyxl(self._source, shown, data_only=True)
         self.sheetnames = self.workbook.sheetnames
