@@ -361,7 +361,8 @@ def _drop_formatted_rows(stream) -> bytes:
     the data, with merged ranges reaching below the last kept row cut there.
 
     Works on bytes at the speed of ``bytes.find``: a cell with a value, a formula or an inline
-    string always has content, so it ends in ``</c>``; a formatted empty cell is ``<c …/>``.
+    string always has content, so it ends in ``</c>``; a formatted empty cell is ``<c …/>``, and a
+    formula cell that computed "" (``t="str"``, an empty ``<v>``) is removed first.
     Rows are dropped only as whole ``<row …>…</row>`` or ``<row …/>`` elements, and only when the
     sheet numbers its rows (``<row r="…">``), so that no kept row is renumbered."""
     first = stream.read(_CHUNK)
@@ -370,6 +371,10 @@ def _drop_formatted_rows(stream) -> bytes:
     row_tag = b"<" + prefix + b"row"
     content = b"</" + prefix + b"c>"
     data_end = b"</" + prefix + b"sheetData>"
+    p = re.escape(prefix)
+    # a formula that computed "" (a template's =IF(E9="","",…) copied down): shows nothing
+    blank = re.compile(rb'<' + p + rb'c r="[A-Z]{1,3}\d+"[^>]*?\st="str"[^>]*>(?:<' + p + rb'f[^>]*/>|<' + p
+                       + rb'f[^>]*>[^<]*</' + p + rb'f>)(?:<' + p + rb'v/>|<' + p + rb'v></' + p + rb'v>)</' + p + rb'c>')
     start = first.find(b"<" + prefix + b"sheetData")
     head_end = first.find(row_tag, start) if start >= 0 else -1
     if head_end < 0 or first.count(row_tag) != first.count(row_tag + b' r="'):
@@ -380,7 +385,7 @@ def _drop_formatted_rows(stream) -> bytes:
         cut = buffer.rfind(row_tag)
         end = buffer.find(data_end, max(cut, 0))
         if end >= 0:
-            kept.append(_rows_with_content(buffer[:end], row_tag, content))
+            kept.append(_rows_with_content(buffer[:end], row_tag, content, blank))
             kept.append(buffer[end:] + stream.read())
             break
         chunk = stream.read(_CHUNK)
@@ -388,7 +393,7 @@ def _drop_formatted_rows(stream) -> bytes:
             kept.append(buffer)
             break
         if cut > 0:
-            kept.append(_rows_with_content(buffer[:cut], row_tag, content))
+            kept.append(_rows_with_content(buffer[:cut], row_tag, content, blank))
             buffer = buffer[cut:]
         buffer += chunk
     xml = b"".join(kept)
@@ -396,8 +401,11 @@ def _drop_formatted_rows(stream) -> bytes:
     return _clip_merges(xml, prefix, int(numbers[-1])) if numbers else xml
 
 
-def _rows_with_content(segment: bytes, row_tag: bytes, content: bytes) -> bytes:
-    """Of whole rows, those from the first that holds content to the last that does."""
+def _rows_with_content(segment: bytes, row_tag: bytes, content: bytes, blank: re.Pattern) -> bytes:
+    """Of whole rows, those from the first that holds content to the last that does; formula
+    cells that computed "" are left out (they show nothing, like a formatted empty cell)."""
+    if b't="str"' in segment:
+        segment = blank.sub(b"", segment)
     first = segment.find(content)
     if first < 0:
         return b""

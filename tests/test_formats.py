@@ -265,3 +265,13 @@ def test_an_ods_written_by_a_program_with_formulas_but_no_values_is_refused(tmp_
         read_grid(tmp_path / "s.ods", "结算表", "s.ods")
     assert (refused.value.row, refused.value.column) == (2, "D")
     assert "D2是公式" in refused.value.message and "of:=[.B2]-[.C2]" in refused.value.message
+
+
+def test_a_template_with_a_formula_copied_down_that_shows_nothing_reads_like_the_plain_one(tmp_path, settlement_ok):
+    """备注 = IF(I9<0,"扣回","") copied down to row 200,000 of the styled template, each computed
+    to "" (t="str", an empty <v>, as Excel and LibreOffice save it): empty cells below the
+    table, as the sheet shows them; the package gives settlement-ok's result."""
+    folder = package(tmp_path / "formulas", 200_000, empty_formulas=True)
+    with zipfile.ZipFile(folder / "settlement.xlsx") as archive:
+        assert b'<c r="J199999" s="2" t="str"><f>IF(I199999&lt;0,' in archive.read("xl/worksheets/sheet1.xml")
+    assert _without_inputs(audit(folder)) == settlement_ok
