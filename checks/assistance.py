@@ -15,7 +15,8 @@ from decimal import Decimal
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.allocation import FUND_TITLES, FundAllocation, allocate, to_decimal
 from auditkit.deadlines import PERIOD_SETTINGS, canonical, documents_by_number, late_finding, within_days
-from auditkit.money import matches, wan, yuan
+from auditkit.findings import differs, filer_unit
+from auditkit.money import matches, percent, quote
 
 PROGRAMS = ("medical-assistance",)
 CITES = "内蒙古自治区医疗救助补助资金管理办法 第六条"
@@ -23,7 +24,8 @@ ZERO = Decimal(0)
 
 
 def _percent(value) -> str:
-    return f"{to_decimal(value) * 100:.4f}%"
+    """A factor's share, to four decimals of a percent (a factor share is rarely a round figure)."""
+    return percent(value, 4, trim=False)
 
 
 def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
@@ -36,10 +38,11 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
     w = entry.weights
 
     def basis_text(r) -> str:
-        return (need_text(w, r) + f"，权重{w['need_weight'] * 100:.0f}%；"
-                f"绩效因素占比{_percent(r.performance_share)}，权重{w['performance_weight'] * 100:.0f}%。")
+        return (need_text(w, r) + f"，权重{percent(w['need_weight'])}；"
+                f"绩效因素占比{_percent(r.performance_share)}，权重{percent(w['performance_weight'])}。")
 
     name = FUND_TITLES[entry.fund]
+    unit = filer_unit(sub, "assistance")
     if entry.missing:
         rows = sorted({row for row, _ in entry.missing})
         columns = sorted({table.headers.get(column, column) for _, column in entry.missing})
@@ -54,17 +57,13 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
     for r in entry.regions:
         if r.allocated is None or matches(r.declared, r.allocated, r.tolerance):
             continue
-        difference = r.declared - r.allocated
-        yield Finding(
-            region=r.region, subject=f"{entry.fund}:allocated",
-            condition=(f"{r.region}{name}申报应下达{yuan(r.declared)}，按因素法应为{yuan(r.allocated)}，"
-                       f"{'多' if difference > 0 else '少'}{wan(abs(difference))}。"
-                       f"{basis_text(r)}资金总额按{source}{yuan(entry.total)}计。"),
+        yield differs(
+            f"{name}申报应下达", r.declared, r.allocated, region=r.region, subject=f"{entry.fund}:allocated",
+            verb="", rule="按因素法应为", where=table.where(r.row["_row"], "allocated"),
             recommendation=f"按第六条因素法公式重新测算{name}分配方案，更正后重新下达。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": r.declared, "expected": r.allocated, "difference": difference,
-                     "need_share": to_decimal(r.need_share), "performance_share": to_decimal(r.performance_share)},
-            evidence=Evidence(count=1, where=table.where(r.row["_row"], "allocated")))
+            unit=unit, tolerance=r.tolerance,
+            basis=f"{basis_text(r)}资金总额按{source}{quote(entry.total, unit)}计。",
+            figures={"need_share": to_decimal(r.need_share), "performance_share": to_decimal(r.performance_share)})
 
 
 @check("AL001", "城乡医疗救助补助资金分配与因素法不符", cites=CITES, programs=PROGRAMS,
@@ -92,8 +91,8 @@ def emergency_allocation(sub, rules) -> Iterator[Finding]:
     always say 疾病应急救助. The weights are the rulebook's ``assistance.emergency.*``.
     """
     yield from _formula_findings(
-        sub, rules, "emergency", lambda w, r: (f"人口、发病率（权重{w['population_weight'] * 100:.0f}%、"
-                                              f"{w['incidence_weight'] * 100:.0f}%）经财力因素调整后占比{_percent(r.need_share)}"))
+        sub, rules, "emergency", lambda w, r: (f"人口、发病率（权重{percent(w['population_weight'])}、"
+                                              f"{percent(w['incidence_weight'])}）经财力因素调整后占比{_percent(r.need_share)}"))
 
 
 @check("AL003", "医疗救助补助资金分配合计与资金总额不符", cites=CITES, programs=PROGRAMS,
@@ -107,6 +106,7 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
     """
     table = sub.table("assistance")
     funds = allocate(sub, rules)
+    unit = filer_unit(sub, "assistance")
     for fund, name in FUND_TITLES.items():
         entry = funds.get(fund)
         declared_total = sub.manifest.funds.get(fund)
@@ -114,7 +114,7 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
             if declared_total:
                 yield Finding(
                     subject=f"{fund}:unallocated", severity="warning",
-                    condition=f"清单列明{name}总额{yuan(declared_total)}，但分配表中没有该项资金的分配数。",
+                    condition=f"清单列明{name}总额{quote(declared_total, filer_unit(sub))}，但分配表中没有该项资金的分配数。",
                     recommendation=f"补报{name}的分配表。",
                     effect=Effect(amount=declared_total), evidence=Evidence(count=0, where=table.file))
             continue
@@ -129,24 +129,18 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
         total_row = entry.total_row
         if total_row is not None and not matches(
                 total_row["allocated"], summed, tolerance + (total_row.get("_tol_allocated") or ZERO)):
-            yield Finding(
-                subject=f"{fund}:total-row",
-                condition=f"{name}分配表合计行为{yuan(total_row['allocated'])}，各盟市之和为{yuan(summed)}。",
-                recommendation="核对各盟市分配数与合计数，更正后重新报送。",
-                effect=Effect(amount=abs(total_row["allocated"] - summed)),
-                figures={"declared": total_row["allocated"], "expected": summed},
-                evidence=Evidence(count=len(entry.regions), where=table.where(total_row["_row"], "allocated")))
+            yield differs(
+                f"{name}分配表合计行", total_row["allocated"], summed, region=None, subject=f"{fund}:total-row",
+                verb="", rule="各盟市之和为", where=table.where(total_row["_row"], "allocated"),
+                recommendation="核对各盟市分配数与合计数，更正后重新报送。", unit=unit,
+                count=len(entry.regions))
         if matches(summed, declared_total, tolerance):
             continue
-        difference = summed - declared_total
-        yield Finding(
-            subject=f"{fund}:total",
-            condition=(f"各盟市{name}分配数合计{yuan(summed)}，资金总额为{yuan(declared_total)}，"
-                       f"{'多分配' if difference > 0 else '少分配'}{wan(abs(difference))}。"),
-            recommendation=f"核对{name}分配方案，使各盟市分配数之和等于资金总额。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": summed, "expected": declared_total, "difference": difference},
-            evidence=Evidence(count=len(entry.regions), where=table.where(None, "allocated")))
+        yield differs(
+            f"{name}分配数合计", summed, declared_total, region=None, who="各盟市", verb="", rule="资金总额为",
+            more="多分配", less="少分配", subject=f"{fund}:total", where=table.where(None, "allocated"),
+            recommendation=f"核对{name}分配方案，使各盟市分配数之和等于资金总额。", unit=unit,
+            count=len(entry.regions))
 
 
 # --- 第七条: the advance and the formal budget (deadline machinery of auditkit.deadlines) ------
@@ -191,14 +185,16 @@ def advance_ratio(sub, rules) -> Iterator[Finding]:
     if execution <= 0 or advance >= ratio * execution:
         return
     numbers = "、".join(sorted(advances)) or "无"
+    unit = filer_unit(sub, "documents")
     yield Finding(
         subject="advance",
-        condition=(f"{sub.year}年提前下达{sub.year + 1}年度医疗救助资金{yuan(advance)}（文件：{numbers}），"
-                   f"为{sub.year}年度执行数{yuan(execution)}的{advance / execution * 100:.2f}%，"
-                   f"低于{ratio * 100:.0f}%，按{ratio * 100:.0f}%计少下达{wan(ratio * execution - advance)}。"),
-        recommendation=f"提前下达下一年度医疗救助资金预计数，使之不低于本年度执行数的{ratio * 100:.0f}%。",
+        condition=(f"{sub.year}年提前下达{sub.year + 1}年度医疗救助资金{quote(advance, unit)}（文件：{numbers}），"
+                   f"为{sub.year}年度执行数{quote(execution, unit)}的{percent(advance / execution)}，"
+                   f"低于{percent(ratio)}，按{percent(ratio)}计少下达{quote(ratio * execution - advance, unit)}。"),
+        recommendation=f"提前下达下一年度医疗救助资金预计数，使之不低于本年度执行数的{percent(ratio)}。",
         effect=Effect(amount=ratio * execution - advance),
-        figures={"declared": advance, "expected": ratio * execution, "rate": advance / execution},
+        figures={"declared": advance, "expected": ratio * execution, "difference": advance - ratio * execution,
+                 "rate": advance / execution},
         evidence=Evidence(count=len(advances), where=table.where(None, "amount")))
 
 

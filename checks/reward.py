@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
-from auditkit.money import matches, parse_share, wan, yuan
+from auditkit.findings import differs, filer_unit
+from auditkit.money import matches, parse_share, percent, quote
 from auditkit.settlement import assess, region_name
 
 ZERO = Decimal(0)
@@ -65,6 +66,7 @@ def reward_shares(sub, rules) -> Iterator[Finding]:
             evidence=Evidence(count=len(unknown), where=table.where(None, "weight")))
         return
     total_weight = sum(weights.values())
+    unit = filer_unit(sub, "reward")
     for name in sorted(set(weights) | deducted):
         row = declared.get(name)
         allocated = row["allocated"] if row is not None and row.get("allocated") is not None else ZERO
@@ -74,21 +76,17 @@ def reward_shares(sub, rules) -> Iterator[Finding]:
             basis = "该地区本年度因地方财政补助资金不到位或多报、虚报参保人数被扣减，不参与奖励补助资金分配"
         else:
             expected = fund * weights[name] / total_weight if total_weight else ZERO
-            basis = (f"奖励补助资金{yuan(fund)}按未被扣减地区经审核参保人数合计{total_weight:,}人分配，"
-                     f"该地区{weights[name]:,}人，应分{yuan(expected)}")
+            basis = (f"奖励补助资金{quote(fund, unit)}按未被扣减地区经审核参保人数合计{total_weight:,}人分配，"
+                     f"该地区{weights[name]:,}人，应分{quote(expected, unit)}")
         if matches(allocated, expected, tolerance):
             continue
         listed = "" if row is not None else "（奖励补助资金分配表未列该地区）"
-        difference = allocated - expected
-        yield Finding(
-            region=name, subject="reward",
-            condition=(f"{name}分配奖励补助资金{yuan(allocated)}{listed}，按规定应为{yuan(expected)}，"
-                       f"{'多' if difference > 0 else '少'}{wan(abs(difference))}：{basis}。"),
+        yield differs(
+            "奖励补助资金", allocated, expected, region=name, subject="reward", verb="分配",
+            where=table.where(row["_row"], "allocated") if row is not None else table.where(),
             recommendation="按未被扣减地区经审核的参保人数重新分配奖励补助资金，纳入统筹地区社会保障基金财政专户管理。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": allocated, "expected": expected, "difference": difference,
-                     "weight": weights.get(name), "total_weight": total_weight, "fund": fund},
-            evidence=Evidence(count=1, where=table.where(row["_row"], "allocated") if row is not None else table.where()))
+            unit=unit, tolerance=tolerance, basis=f"{listed}{basis}。",
+            figures={"weight": weights.get(name), "total_weight": total_weight, "fund": fund})
 
 
 @check("US001", "区直院校学生参保补助计算错误", cites="内财社〔2025〕357号 第七条",
@@ -106,15 +104,12 @@ def university_students(sub, rules) -> Iterator[Finding]:
         expected = row["students"] * standard.decimal * (ONE - central)
         if matches(row["amount"], expected, row.get("_tol_amount") or ZERO):
             continue
-        difference = row["amount"] - expected
         region = region_name(row["region"], rules)
-        yield Finding(
-            region=region, subject=f"students:{row['institution']}",
-            condition=(f"{row['institution']}（{region}）申报自治区补助资金{yuan(row['amount'])}，按规定应为"
-                       f"{yuan(expected)}，{'多' if difference > 0 else '少'}{wan(abs(difference))}：经审核参保学生"
-                       f"{row['students']:,}人×{sub.year}年补助标准{standard.value}元×（1－中央分担比例{central * 100:.0f}%）。"),
+        yield differs(
+            "自治区补助资金", row["amount"], expected, region=region, who=f"{row['institution']}（{region}）",
+            subject=f"students:{row['institution']}", where=table.where(row["_row"], "amount"),
             recommendation=f"按经审核认定的参保学生人数和{sub.year}年国家公布的政府补助标准（{standard.cite()}）重新核定自治区补助资金。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": row["amount"], "expected": expected, "difference": difference,
-                     "students": row["students"]},
-            evidence=Evidence(count=1, where=table.where(row["_row"], "amount")))
+            unit=table.unit, tolerance=row.get("_tol_amount"),
+            basis=(f"应为经审核参保学生{row['students']:,}人×{sub.year}年补助标准{standard.value}元×"
+                   f"（1－中央分担比例{percent(central)}）。"),
+            figures={"students": row["students"]})

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.gbt2260 import had_name
-from auditkit.money import matches, percent, tolerance, wan, yuan
+from auditkit.findings import differs, filer_unit
+from auditkit.money import matches, percent, quote, tolerance, yuan
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
 
@@ -24,19 +25,13 @@ ZERO = Decimal(0)
 
 
 
-def _mismatch(region: str | None, subject: str, what: str, declared: Decimal, expected: Decimal,
-              where: str, recommendation: str, basis: str = "") -> Finding:
-    difference = declared - expected
-    return Finding(
-        region=region,
-        subject=subject,
-        condition=(f"{region or ''}申报{what}{yuan(declared)}，按规定应为{yuan(expected)}，"
-                   f"{'多' if difference > 0 else '少'}{wan(abs(difference))}。{basis}"),
-        recommendation=recommendation,
-        effect=Effect(amount=abs(difference)),
-        figures={"declared": declared, "expected": expected, "difference": difference},
-        evidence=Evidence(count=1, where=where),
-    )
+def _mismatch(sub, table: str, region: str | None, subject: str, what: str, declared: Decimal,
+              expected: Decimal, where: str, recommendation: str, basis: str = "",
+              tolerance: Decimal | None = None) -> Finding:
+    """A declared figure of ``table`` that is not the rule's, quoted in the unit it was filed in."""
+    return differs(what, declared, expected, region=region, subject=subject, where=where,
+                   recommendation=recommendation, unit=filer_unit(sub, table), tolerance=tolerance,
+                   basis=basis)
 
 
 @check("ST001", "结算补助资金计算错误", cites="内财社〔2025〕357号 第十条", needs=["settlement"])
@@ -58,10 +53,11 @@ def settlement_arithmetic(sub, rules) -> Iterator[Finding]:
             continue
         region = region_name(row["region"], rules)
         yield _mismatch(
-            region, "settlement", "此次结算补助资金", row["settlement"], expected,
+            sub, "settlement", region, "settlement", "此次结算补助资金", row["settlement"], expected,
             table.where(row["_row"], "settlement"),
             "按第十条公式重新计算结算补助资金，更正结算分配表后重新报送。",
-            basis=f"应补助资金{yuan(row['entitled'])}减去已预拨及各项扣减资金。")
+            basis=f"应补助资金{quote(row['entitled'], table.unit)}减去已预拨及各项扣减资金。",
+            tolerance=tolerance(row, "settlement"))
 
 
 @check("ST002", "应补助资金与补助标准不符", cites="内财社〔2025〕357号 第十条",
@@ -96,10 +92,11 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
             continue
         if not matches(row["entitled"], figures.entitled, tolerance(row, "entitled")):
             yield _mismatch(
-                figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
+                sub, "settlement", figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
                 table.where(row["_row"], "entitled"),
                 f"按经审核认定的参保人数、{year}年国家公布的政府补助标准（{standard.cite()}）和规定的分担比例重新计算应补助资金。",
-                basis=(f"{stale}应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。"))
+                basis=(f"{stale}应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。"),
+                tolerance=tolerance(row, "entitled"))
         elif stale:
             yield Finding(
                 region=figures.region, subject="standard", severity="warning",
@@ -277,10 +274,11 @@ def next_preallocation(sub, rules) -> Iterator[Finding]:
             continue
         if not matches(row["next_preallocated"], figures.next_preallocated, tolerance(row, "next_preallocated")):
             yield _mismatch(
-                figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
+                sub, "settlement", figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
                 figures.next_preallocated, table.where(row["_row"], "next_preallocated"),
                 f"按{sub.year + 1}年国家公布的政府补助标准重新计算预拨资金。",
-                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。")
+                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。",
+                tolerance=tolerance(row, "next_preallocated"))
 
 
 @check("AR001", "地方财政补助资金未足额到位", cites="内财社〔2025〕357号 第七条、第九条、第十条、第十三条",
@@ -304,20 +302,22 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
             continue
         declared_due = row.get("due") if row is not None else None
         if declared_due is not None and figures.due is not None and not matches(declared_due, figures.due, tolerance(row, "due")):
-            yield _mismatch(figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
+            yield _mismatch(sub, "local_funds", figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
                             funds.where(row["_row"], "due"), "按第十条公式重新计算地方财政应到位资金。",
-                            basis=_due_basis(figures))
+                            basis=_due_basis(figures, funds.unit), tolerance=tolerance(row, "due"))
         if figures.arrival_rate >= 1:
             continue
         due = figures.due if figures.due is not None else declared_due
         basis = "" if figures.due is not None else "（自治区分担比例未知，按申报的应到位资金计算）"
         source = "按拨款凭证" if "payments" in sub.tables else ""
+        unit = filer_unit(sub, "local_funds" if funds is not None else "settlement")
         where = (funds.where(row["_row"], "arrived") if row is not None and "payments" not in sub.tables
                  else sub.table("payments").where())
         yield Finding(
             region=figures.region, subject="arrival",
-            condition=(f"{figures.region}地方财政应到位补助资金{yuan(due)}，{source}12月底前实际到位{yuan(figures.arrived)}，"
-                       f"到位率{figures.arrival_rate * 100:.2f}%，未到位{wan(due - figures.arrived)}{basis}。{_due_basis(figures)}"),
+            condition=(f"{figures.region}地方财政应到位补助资金{quote(due, unit)}，{source}12月底前实际到位"
+                       f"{quote(figures.arrived, unit)}，到位率{percent(figures.arrival_rate)}，"
+                       f"未到位{quote(due - figures.arrived, unit)}{basis}。{_due_basis(figures, unit)}"),
             recommendation="督促统筹地区财政足额补足地方财政补助资金，并相应扣减中央补助资金。",
             effect=Effect(amount=due - figures.arrived),
             figures={"declared": figures.arrived, "expected": due, "difference": figures.arrived - due,
@@ -325,13 +325,13 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
             evidence=Evidence(count=1, where=where))
 
 
-def _due_basis(figures) -> str:
+def _due_basis(figures, unit: str) -> str:
     """'应到位资金已扣除自治区直属院校学生100人，含奖励补助资金2,000.00元。' where they apply."""
     parts = []
     if figures.students:
         parts.append(f"已扣除自治区直属院校学生{figures.students:,}人")
     if figures.reward:
-        parts.append(f"含奖励补助资金{yuan(figures.reward)}")
+        parts.append(f"含奖励补助资金{quote(figures.reward, unit)}")
     return f"应到位资金{'，'.join(parts)}。" if parts else ""
 
 
@@ -354,12 +354,12 @@ def arrival_deduction(sub, rules) -> Iterator[Finding]:
         declared = row.get("arrival_deduction") or ZERO
         if matches(declared, figures.arrival_deduction, tolerance(row, "arrival_deduction")):
             continue
-        rate_text = f"到位率{figures.arrival_rate * 100:.2f}%"
+        rate_text = f"到位率{percent(figures.arrival_rate)}"
         yield _mismatch(
-            figures.region, "arrival_deduction", "因地方财政补助资金不到位扣减资金", declared, figures.arrival_deduction,
+            sub, "settlement", figures.region, "arrival_deduction", "因地方财政补助资金不到位扣减资金", declared, figures.arrival_deduction,
             table.where(row["_row"], "arrival_deduction" if table.has("arrival_deduction") else None),
             "按到位率重新计算并落实扣减，扣减部分由统筹地区财政补足。",
-            basis=f"{rate_text}，扣减比例{percent(rate.value)}。")
+            basis=f"{rate_text}，扣减比例{percent(rate.value)}。", tolerance=tolerance(row, "arrival_deduction"))
 
 
 @check("FE001", "多报虚报扣减资金计算错误", cites="内财社〔2025〕357号 第十条",
@@ -381,15 +381,16 @@ def over_report_deduction(sub, rules) -> Iterator[Finding]:
             if declared != 0:
                 yield Finding(
                     region=figures.region, subject="over_report_deduction",
-                    condition=f"{figures.region}在自治区资金结算中列支多报虚报扣减资金{yuan(declared)}，该项扣减只适用于中央补助资金。",
+                    condition=(f"{figures.region}在自治区资金结算中列支多报虚报扣减资金{quote(declared, table.unit)}，"
+                               "该项扣减只适用于中央补助资金。"),
                     recommendation="删除自治区资金结算中的多报虚报扣减，重新计算结算资金。",
-                    effect=Effect(amount=abs(declared)), figures={"declared": declared, "expected": ZERO},
+                    effect=Effect(amount=abs(declared)), figures={"declared": declared, "expected": ZERO, "difference": declared},
                     evidence=Evidence(count=1, where=where))
             continue
         if figures.over_report_deduction is None:
             continue
         if not matches(declared, figures.over_report_deduction, tolerance(row, "over_report_deduction")):
             yield _mismatch(
-                figures.region, "over_report_deduction", "多报虚报参保人数扣减资金", declared,
+                sub, "settlement", figures.region, "over_report_deduction", "多报虚报参保人数扣减资金", declared,
                 figures.over_report_deduction, where, "按多报、虚报参保人数重新计算并落实扣减。",
-                basis=f"多报虚报参保人数{figures.over_reported:,}人。")
+                basis=f"多报虚报参保人数{figures.over_reported:,}人。", tolerance=tolerance(row, "over_report_deduction"))
