@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Evidence, Finding, check
 from auditkit.findings import differs, filer_unit
 from auditkit.money import matches, parse_share, percent, quote
 from auditkit.settlement import assess, region_name

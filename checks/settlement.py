@@ -15,7 +15,7 @@ from decimal import Decimal
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.gbt2260 import had_name
 from auditkit.findings import differs, filer_unit
-from auditkit.money import matches, percent, quote, tolerance, yuan
+from auditkit.money import matches, percent, quote, tolerance, wan, yuan
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
 
