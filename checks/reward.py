@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from auditkit import Evidence, Finding, check
 from auditkit.findings import differs, filer_unit
-from auditkit.money import matches, parse_share, percent, quote
+from auditkit.money import matches, percent, quote
 from auditkit.settlement import assess, region_name
 
 ZERO = Decimal(0)
@@ -99,7 +99,7 @@ def university_students(sub, rules) -> Iterator[Finding]:
     """
     table = sub.table("students")
     standard = rules.get("standard", sub.year)
-    central = parse_share(rules.get("central_share").decimal)
+    central = rules.get("central_share").value
     for row in table.rows():
         expected = row["students"] * standard.decimal * (ONE - central)
         if matches(row["amount"], expected, row.get("_tol_amount") or ZERO):
