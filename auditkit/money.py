@@ -90,6 +90,15 @@ def matches(declared: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
     return abs(declared - computed) <= tolerance
 
 
+def apportioned(declared: Decimal, exact: Decimal, tolerance: Decimal, adds_up: bool) -> bool:
+    """A part of a total shared out is right: within half a unit of its written precision of
+    the exact share (``matches``), or — when the declared parts add up exactly to the total —
+    within less than one unit of it. Money is issued in whole fen (or whatever unit the table
+    writes): 100.00 元 in three equal parts can only be 33.34 + 33.33 + 33.33 (largest-remainder
+    rounding), and the 33.34 is right although it is 0.0067 元 from 33.3333…."""
+    return matches(declared, exact, tolerance) or (adds_up and abs(declared - exact) < 2 * tolerance)
+
+
 def round_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 

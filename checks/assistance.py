@@ -16,7 +16,7 @@ from auditkit import Effect, Evidence, Finding, check
 from auditkit.allocation import FUND_TITLES, FundAllocation, allocate, to_decimal
 from auditkit.deadlines import PERIOD_SETTINGS, canonical, documents_by_number, late_finding, within_days
 from auditkit.findings import differs, filer_unit
-from auditkit.money import matches, percent, quote
+from auditkit.money import apportioned, matches, percent, quote
 
 PROGRAMS = ("medical-assistance",)
 CITES = "内蒙古自治区医疗救助补助资金管理办法 第六条"
@@ -26,6 +26,10 @@ ZERO = Decimal(0)
 def _percent(value) -> str:
     """A factor's share, to four decimals of a percent (a factor share is rarely a round figure)."""
     return percent(value, 4, trim=False)
+
+
+TOTAL_SOURCES = {"manifest": "清单所列资金总额", "total-row": "分配表合计行（清单未列资金总额）",
+                 "declared-sum": "各盟市申报数之和（清单未列资金总额）"}
 
 
 def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
@@ -53,9 +57,9 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
             recommendation="补齐各盟市的全部分配因素后重新报送。",
             evidence=Evidence(count=len(rows), where=table.file))
         return
-    source = "清单所列资金总额" if entry.total_from_manifest else "各盟市申报数之和（清单未列资金总额）"
+    source = TOTAL_SOURCES[entry.total_source]
     for r in entry.regions:
-        if r.allocated is None or matches(r.declared, r.allocated, r.tolerance):
+        if r.allocated is None or apportioned(r.declared, r.allocated, r.tolerance, entry.adds_up):
             continue
         yield differs(
             f"{name}申报应下达", r.declared, r.allocated, region=r.region, subject=f"{entry.fund}:allocated",
@@ -67,10 +71,10 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
 
 
 @check("AL001", "城乡医疗救助补助资金分配与因素法不符", cites=CITES, programs=PROGRAMS,
-       needs=["assistance.need", "assistance.tier_share"],
+       needs=["assistance.need", "assistance.tier_share", "assistance.performance"],
        params=["assistance.urban_rural.need_weight", "assistance.urban_rural.performance_weight"])
 def urban_rural_allocation(sub, rules) -> Iterator[Finding]:
-    """城乡医疗救助补助资金按因素法分配：某盟市应下达资金＝资金总额×（该盟市一般需求因素×按地区分档分担比例÷∑各盟市一般需求因素×按地区分档分担比例×90%＋该盟市绩效因素÷∑各盟市绩效因素×10%）。
+    """城乡医疗救助补助资金按因素法分配：某盟市应下达资金＝资金总额×（该盟市一般需求因素×按地区分档分担比例÷∑各盟市一般需求因素×按地区分档分担比例×90%＋该盟市绩效因素÷∑各盟市绩效因素×10%）；各盟市应下达资金与按公式计算的精确数相差不足一个记账单位、且各盟市之和恰等于资金总额的，属取整尾差（最大余额法），视为正确。
 
     The weights are the rulebook's ``assistance.urban_rural.*``. Only the rows of this fund take
     part in the sums. A region whose factors are missing stops the recomputation of the whole
@@ -81,11 +85,11 @@ def urban_rural_allocation(sub, rules) -> Iterator[Finding]:
 
 
 @check("AL002", "疾病应急救助资金分配与因素法不符", cites=CITES, programs=PROGRAMS,
-       needs=["assistance.population", "assistance.incidence", "assistance.fiscal"],
+       needs=["assistance.population", "assistance.incidence", "assistance.fiscal", "assistance.performance"],
        params=["assistance.emergency.need_weight", "assistance.emergency.performance_weight",
                "assistance.emergency.population_weight", "assistance.emergency.incidence_weight"])
 def emergency_allocation(sub, rules) -> Iterator[Finding]:
-    """疾病应急救助资金按因素法分配：某盟市应下达资金＝资金总额×（（该盟市人口数÷∑人口数×60%＋该盟市发病率÷∑发病率×40%）×该盟市财力因素÷∑各盟市同一乘积×90%＋该盟市绩效因素÷∑绩效因素×10%），人口数为常住人口数。
+    """疾病应急救助资金按因素法分配：某盟市应下达资金＝资金总额×（（该盟市人口数÷∑人口数×60%＋该盟市发病率÷∑发病率×40%）×该盟市财力因素÷∑各盟市同一乘积×90%＋该盟市绩效因素÷∑绩效因素×10%），人口数为常住人口数；各盟市应下达资金与按公式计算的精确数相差不足一个记账单位、且各盟市之和恰等于资金总额的，属取整尾差（最大余额法），视为正确。
 
     Seed 001 heads this formula 疟疾应急救助资金, a typo for 疾病应急救助资金 (第二条); findings
     always say 疾病应急救助. The weights are the rulebook's ``assistance.emergency.*``.
@@ -96,13 +100,17 @@ def emergency_allocation(sub, rules) -> Iterator[Finding]:
 
 
 @check("AL003", "医疗救助补助资金分配合计与资金总额不符", cites=CITES, programs=PROGRAMS,
-       needs=["assistance"])
+       needs=["assistance.allocated"])
 def allocation_totals(sub, rules) -> Iterator[Finding]:
     """各盟市应下达的城乡医疗救助补助资金、疾病应急救助资金之和应分别等于该项资金总额。
 
-    The total is the manifest's ``[funds] urban_rural`` / ``emergency``; the tolerance is the sum
-    of the half-units of the summed allocations. A fund with rows but no total in the manifest,
-    or a total with no rows, is a warning: the allocation cannot be reconciled.
+    The total is the manifest's ``[funds] urban_rural`` / ``emergency``; a table's own 合计 row
+    is compared with its rows as well, and stands in for the total when the manifest gives none
+    (a results-only table as offices publish it). Money issued is exact as written, so the sum
+    of the allocations has no rounding of its own: the tolerance is half a unit of the coarsest
+    precision among the figures compared (a 合计 of 727 over rows summing to 726 is wrong, as
+    three parts of 100.00 must add up to 100.00). A fund with rows but neither a total in the
+    manifest nor a 合计 row, or a total with no rows, is a warning: it cannot be reconciled.
     """
     table = sub.table("assistance")
     funds = allocate(sub, rules)
@@ -118,29 +126,59 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
                     recommendation=f"补报{name}的分配表。",
                     effect=Effect(amount=declared_total), evidence=Evidence(count=0, where=table.file))
             continue
-        if not entry.total_from_manifest:
+        total_row = entry.total_row
+        if declared_total is None and (total_row is None or total_row.get("allocated") is None):
             yield Finding(
                 subject=f"{fund}:no-total", severity="warning",
-                condition=f"清单未列{name}总额（[funds] {fund}），无法核对分配合计。",
+                condition=f"清单未列{name}总额（[funds] {fund}），分配表也没有合计行，无法核对分配合计。",
                 recommendation=f"在清单中写明中央、自治区下达的{name}总额。",
                 evidence=Evidence(count=len(entry.regions), where=table.file))
             continue
-        summed, tolerance = entry.declared_sum, entry.declared_tolerance
-        total_row = entry.total_row
-        if total_row is not None and not matches(
-                total_row["allocated"], summed, tolerance + (total_row.get("_tol_allocated") or ZERO)):
-            yield differs(
-                f"{name}分配表合计行", total_row["allocated"], summed, region=None, subject=f"{fund}:total-row",
-                verb="", rule="各盟市之和为", where=table.where(total_row["_row"], "allocated"),
-                recommendation="核对各盟市分配数与合计数，更正后重新报送。", unit=unit,
-                count=len(entry.regions))
-        if matches(summed, declared_total, tolerance):
+        summed = entry.declared_sum
+        coarsest = max((r.tolerance for r in entry.regions), default=ZERO)
+        if total_row is not None and total_row.get("allocated") is not None:
+            allowed = max(coarsest, total_row.get("_tol_allocated") or ZERO)
+            if not matches(total_row["allocated"], summed, allowed):
+                yield differs(
+                    f"{name}分配表合计行", total_row["allocated"], summed, region=None, subject=f"{fund}:total-row",
+                    verb="", rule="各盟市之和为", where=table.where(total_row["_row"], "allocated"),
+                    recommendation="核对各盟市分配数与合计数，更正后重新报送。", unit=unit,
+                    tolerance=total_row.get("_tol_allocated"), count=len(entry.regions))
+        if declared_total is None or matches(summed, declared_total, coarsest):
             continue
         yield differs(
             f"{name}分配数合计", summed, declared_total, region=None, who="各盟市", verb="", rule="资金总额为",
             more="多分配", less="少分配", subject=f"{fund}:total", where=table.where(None, "allocated"),
             recommendation=f"核对{name}分配方案，使各盟市分配数之和等于资金总额。", unit=unit,
             count=len(entry.regions))
+
+
+FACTOR_NAMES = {"need": "一般需求因素×按地区分档分担比例", "performance": "绩效因素", "population": "常住人口数",
+                "incidence": "发病率", "fiscal": "财力因素"}
+
+
+@check("AL004", "分配因素全部为零", cites=CITES, programs=PROGRAMS, needs=["assistance.performance"],
+       severity="warning")
+def degenerate_factors(sub, rules) -> Iterator[Finding]:
+    """某项分配因素各盟市均为零的，第六条公式中该项（该盟市因素÷∑各盟市因素）无法计算，应予说明；复核时视为各盟市该项因素相同，该项权重由各盟市平均分配。
+
+    Without this reading the formula divides by zero and any allocation would pass unjudged.
+    The reading (equal shares, 1/n of the term's weight each) is the limit of the formula as the
+    factors become equal and keeps 第六条's weights as written; docs/decisions.md says why.
+    AL001/AL002 then judge the allocation on that reading, and their findings follow from it.
+    """
+    table = sub.table("assistance")
+    for fund, entry in allocate(sub, rules).items():
+        for column in entry.degenerate:
+            name = FUND_TITLES[fund]
+            count = len(entry.regions)
+            yield Finding(
+                subject=f"{fund}:zero:{column}",
+                condition=(f"{name}分配表中{count}个盟市的{FACTOR_NAMES[column]}均为0，第六条公式中该项"
+                           f"（该盟市因素÷∑各盟市因素）无法计算。复核时视为各盟市该项因素相同，"
+                           f"该项权重由{count}个盟市平均分配（各1/{count}）。"),
+                recommendation=f"核实并补报各盟市的{FACTOR_NAMES[column]}；确无差异的，请说明该项资金的分配依据。",
+                evidence=Evidence(count=count, where=table.where(None, column if column != "need" else "need")))
 
 
 # --- 第七条: the advance and the formal budget (deadline machinery of auditkit.deadlines) ------

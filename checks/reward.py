@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from auditkit import Evidence, Finding, check
 from auditkit.findings import differs, filer_unit
-from auditkit.money import matches, percent, quote
+from auditkit.money import apportioned, matches, percent, quote
 from auditkit.settlement import assess, region_name
 
 ZERO = Decimal(0)
@@ -16,25 +16,35 @@ ONE = Decimal(1)
 
 
 def _deducted(figures) -> bool:
-    """Whether the settlement deducts from a region (AR002 or FE001): recomputed, else declared."""
+    """Whether a region was deducted (第十三条's "其他地区" are those that were not): its local money
+    fell short (arrival rate below 100%, AR001/AR002) or it over-reported insured persons
+    (FE001), as recomputed, else as declared. In a regional-funds settlement neither deduction
+    need appear in the table (FE001 is the centre's, and the region may not pass AR002 on), yet
+    the centre made them: the region still shares in no reward."""
     row = figures.row
-    arrival = figures.arrival_deduction if figures.arrival_deduction is not None else row.get("arrival_deduction")
-    over = figures.over_report_deduction if figures.over_report_deduction is not None else row.get("over_report_deduction")
-    return (arrival or ZERO) > 0 or (over or ZERO) > 0
+    if figures.arrival_rate is not None:
+        short = figures.arrival_rate < 1
+    else:
+        short = (row.get("arrival_deduction") or ZERO) > 0
+    over = figures.over_reported if figures.over_reported is not None else None
+    over_reported = over > 0 if over is not None else (row.get("over_report_deduction") or ZERO) > 0
+    return short or over_reported or (figures.arrival_deduction or ZERO) > 0 or (
+        figures.over_report_deduction or ZERO) > 0
 
 
 @check("RW001", "奖励补助资金分配错误", cites="内财社〔2025〕357号 第十三条", needs=["reward", "settlement"])
 def reward_shares(sub, rules) -> Iterator[Finding]:
-    """地方财政补助资金不到位扣减和多报、虚报参保人数追加扣减的补助资金设为奖励补助资金，按经审核的参保人权重分配给其他地区（未被扣减的地区），纳入该统筹地区社会保障基金财政专户管理，并列入地方财政应到位补助资金统计。
+    """地方财政补助资金不到位扣减和多报、虚报参保人数追加扣减的补助资金设为奖励补助资金，按经审核的参保人权重分配给其他地区（未被扣减的地区），纳入该统筹地区社会保障基金财政专户管理，并列入地方财政应到位补助资金统计；各地区分配数与按权重计算的精确数相差不足一个记账单位、且各地区之和恰等于奖励补助资金总额的，属取整尾差（最大余额法），视为正确。
 
     The fund to share is the manifest's ``[funds] reward``. The regions deducted are those whose
-    settlement row has an arrival deduction (AR002) or an over-report deduction (FE001) above
-    zero, as recomputed (else as declared); they get nothing. Every other region of the
+    local money fell short or who over-reported persons, in a central or a regional settlement
+    alike (``_deducted``); they get nothing. Every other region of the
     settlement or reward table gets reward × its verified insured persons ÷ the sum over those
     regions: the settlement's verified count (EN009 or declared − over-reported), or the reward
     table's weight where the settlement gives none. A region missing from the reward table
     declared nothing. Each share is compared with the declared one within half a unit of its
-    precision. The declared share also raises the region's local money due for AR001
+    precision, or within one unit when the declared shares add up exactly to the fund (largest
+    remainder: 100.00 元 in three is 33.34 + 33.33 + 33.33). The declared share also raises the region's local money due for AR001
     (``auditkit.settlement``), so AR001 and RW001 never wait on each other.
     """
     table = sub.table("reward")
@@ -67,6 +77,7 @@ def reward_shares(sub, rules) -> Iterator[Finding]:
         return
     total_weight = sum(weights.values())
     unit = filer_unit(sub, "reward")
+    adds_up = sum((row["allocated"] or ZERO for row in declared.values()), ZERO) == fund
     for name in sorted(set(weights) | deducted):
         row = declared.get(name)
         allocated = row["allocated"] if row is not None and row.get("allocated") is not None else ZERO
@@ -78,7 +89,7 @@ def reward_shares(sub, rules) -> Iterator[Finding]:
             expected = fund * weights[name] / total_weight if total_weight else ZERO
             basis = (f"奖励补助资金{quote(fund, unit)}按未被扣减地区经审核参保人数合计{total_weight:,}人分配，"
                      f"该地区{weights[name]:,}人，应分{quote(expected, unit)}")
-        if matches(allocated, expected, tolerance):
+        if apportioned(allocated, expected, tolerance, adds_up):
             continue
         listed = "" if row is not None else "（奖励补助资金分配表未列该地区）"
         yield differs(
