@@ -140,7 +140,7 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
             allowed = max(coarsest, total_row.get("_tol_allocated") or ZERO)
             if not matches(total_row["allocated"], summed, allowed):
                 yield differs(
-                    f"{name}分配表合计行", total_row["allocated"], summed, region=None, subject=f"{fund}:total-row",
+                    f"{name}分配表合计行为", total_row["allocated"], summed, region=None, subject=f"{fund}:total-row",
                     verb="", rule="各盟市之和为", where=table.where(total_row["_row"], "allocated"),
                     recommendation="核对各盟市分配数与合计数，更正后重新报送。", unit=unit,
                     tolerance=total_row.get("_tol_allocated"), count=len(entry.regions))
@@ -178,7 +178,7 @@ def degenerate_factors(sub, rules) -> Iterator[Finding]:
                            f"（该盟市因素÷∑各盟市因素）无法计算。复核时视为各盟市该项因素相同，"
                            f"该项权重由{count}个盟市平均分配（各1/{count}）。"),
                 recommendation=f"核实并补报各盟市的{FACTOR_NAMES[column]}；确无差异的，请说明该项资金的分配依据。",
-                evidence=Evidence(count=count, where=table.where(None, column if column != "need" else "need")))
+                evidence=Evidence(count=count, where=table.where(None, column)))
 
 
 # --- 第七条: the advance and the formal budget (deadline machinery of auditkit.deadlines) ------
@@ -191,10 +191,11 @@ def _documents_of(sub, purpose: str) -> dict[str, list[dict]]:
             and canonical("documents", "level", rows[0]["level"]) == "regional"}
 
 
-def _document_amount(rows: list[dict]) -> Decimal:
-    """A document's amount: the sum of its per-region rows, or its whole-jurisdiction row(s)."""
+def _document_amount(rows: list[dict], column: str = "amount") -> Decimal:
+    """A document's amount: the sum of its per-region rows, or its whole-jurisdiction row(s)
+    (``column="_tol_amount"``: the tolerance of that sum)."""
     regional = [row for row in rows if row.get("region")]
-    return sum((row.get("amount") or ZERO for row in (regional or rows)), ZERO)
+    return sum((row.get(column) or ZERO for row in (regional or rows)), ZERO)
 
 
 @check("DL007", "提前下达医疗救助资金不足", cites="内蒙古自治区医疗救助补助资金管理办法 第七条",
@@ -220,7 +221,9 @@ def advance_ratio(sub, rules) -> Iterator[Finding]:
     advances = {n: rows for n, rows in _documents_of(sub, "advance").items()
                 if min(r["issued_on"] for r in rows).year == sub.year}
     advance = sum((_document_amount(rows) for rows in advances.values()), ZERO)
-    if execution <= 0 or advance >= ratio * execution:
+    # the advance is a sum of declared figures: half a unit of each is theirs (RULES.md)
+    allowed = sum((_document_amount(rows, "_tol_amount") for rows in advances.values()), ZERO)
+    if execution <= 0 or advance + allowed >= ratio * execution:
         return
     numbers = "、".join(sorted(advances)) or "无"
     unit = filer_unit(sub, "documents")

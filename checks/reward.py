@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check
 from auditkit.findings import differs, filer_unit
 from auditkit.money import apportioned, matches, percent, quote
 from auditkit.settlement import assess, region_name
@@ -106,7 +106,10 @@ def university_students(sub, rules) -> Iterator[Finding]:
     """自治区直属大中专院校学生参加高校所在地城乡居民基本医疗保险，自治区财政按照经审核认定的实际参保人数和国家规定的财政补助标准，对中央补助以外的部分给予全额补助，不计入所在盟市的地方财政应到位资金。
 
     Expected subsidy = verified students × std[Y] × (1 − c), per institution, compared with the
-    declared amount within half a unit of its precision.
+    declared amount within half a unit of its precision. Where the settlement table says how
+    many of a 盟市's insured are such students (其中：区直院校学生人数), that count must be the
+    students table's for the 盟市: those left out of the 盟市's share and due are those the
+    region pays for, so each student's non-central money is paid once.
     """
     table = sub.table("students")
     standard = rules.get("standard", sub.year)
@@ -124,3 +127,29 @@ def university_students(sub, rules) -> Iterator[Finding]:
             basis=(f"应为经审核参保学生{row['students']:,}人×{sub.year}年补助标准{standard.value}元×"
                    f"（1－中央分担比例{percent(central)}）。"),
             figures={"students": row["students"]})
+    yield from _students_in_settlement(sub, rules)
+
+
+def _students_in_settlement(sub, rules) -> Iterator[Finding]:
+    """The settlement's 其中：区直院校学生人数 of a 盟市 against the students table's count for it:
+    the students left out of the 盟市's share and due must be those the region pays for."""
+    if "settlement" not in sub.tables or not sub.table("settlement").has("students"):
+        return
+    settlement = sub.table("settlement")
+    listed: dict[str, int] = {}
+    for row in sub.table("students").rows():
+        name = region_name(row["region"], rules)
+        listed[name] = listed.get(name, 0) + row["students"]
+    for row in settlement.rows():
+        region = region_name(row["region"], rules)
+        kept_out, paid = row.get("students") or 0, listed.get(region, 0)
+        if kept_out == paid:
+            continue
+        yield Finding(
+            region=region, subject="students-count",
+            condition=(f"{region}结算分配表所列其中区直院校学生{kept_out:,}人，区直院校学生参保补助表列该地区"
+                       f"经审核参保学生{paid:,}人，二者不符：不计入盟市的学生应正是自治区全额补助的学生。"),
+            recommendation="核对区直院校参保学生人数，使结算分配表扣除的人数与自治区补助的人数一致。",
+            effect=Effect(persons=abs(kept_out - paid)),
+            figures={"declared": kept_out, "expected": paid, "difference": kept_out - paid},
+            evidence=Evidence(count=1, where=settlement.where(row["_row"], "students")))

@@ -234,7 +234,7 @@ def region_names(sub, rules) -> Iterator[Finding]:
         label = TABLES[name].label
         for row in table.rows():
             text = "".join((row["region"] or "").split())
-            if not text:
+            if not text or text in ("合计", "总计"):  # a total row of a table that keeps it as a row
                 continue
             resolved = rules.resolve(text) if rules is not None and rules.knows_regions else None
             if resolved is not None and resolved.region is None:
@@ -442,10 +442,10 @@ def reward_in_arrived(sub, rules) -> Iterator[Finding]:
             if not figures.reward_paid_in or not matches(
                     figures.declared_arrived, figures.local_paid_in, figures.arrival_tolerance):
                 continue
-            reward, how = figures.reward_paid_in, "按拨款凭证"
+            reward, how = figures.reward_paid_in, "拨款凭证所示12月底前已拨入社会保障基金财政专户的奖励补助资金"
             reading = "到位率按凭证计入奖励补助资金计算。"
         elif figures.reward_left_out:
-            reward, how = figures.reward_left_out, "按奖励补助资金分配表"
+            reward, how = figures.reward_left_out, "奖励补助资金分配表所列该地区奖励补助资金"
             reading = ("申报数可覆盖不含奖励补助资金的应到位资金，审核按已计入奖励补助资金后的实际到位资金"
                        f"{quote(figures.arrived, unit)}计算到位率；如奖励补助资金实际未到达财政专户，请予说明。")
         else:
@@ -455,7 +455,7 @@ def reward_in_arrived(sub, rules) -> Iterator[Finding]:
         yield Finding(
             region=figures.region, subject="arrived-reward",
             condition=(f"{figures.region}申报12月底前实际到位资金{quote(figures.declared_arrived, unit)}，"
-                       f"未计入{how}到达社会保障基金财政专户的奖励补助资金{quote(reward, unit)}{due}。{reading}"),
+                       f"未计入{how}{quote(reward, unit)}{due}。{reading}"),
             recommendation="按第十三条将奖励补助资金列入地方财政应到位和实际到位补助资金统计，更正到位表后重新报送。",
             figures={"declared": figures.declared_arrived, "expected": figures.declared_arrived + reward,
                      "difference": -reward, "reward": reward},

@@ -11,6 +11,19 @@ from decimal import Decimal
 from tests.conftest import audit, only
 
 
+def _edited(fixtures, tmp_path, package: str, file: str, *replacements: tuple[str, str]):
+    """A copy of a fixture package with text replaced in one of its files (each must occur)."""
+    copy = tmp_path / package
+    shutil.copytree(fixtures / package, copy)
+    path = copy / file
+    text = path.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return copy
+
+
 def _skipped(result, code: str) -> str | None:
     return next((s.reason for s in result.skipped if s.code == code), None)
 
@@ -77,10 +90,8 @@ def test_a_regional_settlement_with_a_plain_share_column_gets_its_arrival_rate()
 
 def test_the_regional_deduction_left_out_is_found(fixtures, tmp_path):
     """The same package declaring no deduction (0 and a settlement of 4,000): AR002 expects 640."""
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "ar001-regional-share", package)
-    table = package / "settlement.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("640.00,3360.00", "0.00,4000.00"), encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "ar001-regional-share", "settlement.csv",
+                      ("640.00,3360.00", "0.00,4000.00"))
     [finding] = only(audit(package, "AR002"), "AR002")
     assert finding.figures["expected"] == Decimal("640") and finding.figures["declared"] == 0
 
@@ -88,11 +99,9 @@ def test_the_regional_deduction_left_out_is_found(fixtures, tmp_path):
 def test_when_the_due_cannot_be_computed_ar001_and_ar002_are_listed_as_not_run(fixtures, tmp_path):
     """Without any share column, the 自治区's share of 呼和浩特市 is unknown (the rulebook has none)
     and no 应到位资金 is declared: AR001 and AR002 say so instead of passing in silence."""
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "ar001-regional-share", package)
-    table = package / "settlement.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace(",分担比例", ",备用").replace(",10%,", ",,"),
-                     encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "ar001-regional-share", "settlement.csv",
+                      (",分担比例", ",备用"),
+                      (",10%,", ",,"))
     result = audit(package, "AR001,AR002")
     assert only(result, "AR001") == [] and only(result, "AR002") == []
     assert "呼和浩特市" in _skipped(result, "AR001") and "自治区分担比例" in _skipped(result, "AR001")
@@ -103,11 +112,8 @@ def test_ar001_runs_from_the_declared_due_and_the_vouchers_without_a_settlement(
     """deadlines-arrival without its settlement table: 包头市's declared due 127,360 against the
     vouchers' 60,000 + 40,000 paid by Dec 31 (27,360 on Jan 2 does not count): rate 100,000 /
     127,360, shortfall 27,360; AR002 needs the settlement's figures and is not run."""
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "deadlines-arrival", package)
-    manifest = package / "submission.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace('settlement = "settlement.csv"\n', ""),
-                        encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "deadlines-arrival", "submission.toml",
+                      ('settlement = "settlement.csv"\n', ""))
     result = audit(package, "AR001,AR002")
     [finding] = only(result, "AR001")
     assert finding.region == "包头市" and finding.effect.amount == Decimal("27360")
@@ -123,13 +129,10 @@ def test_a_region_that_over_reported_shares_no_reward_in_a_regional_settlement(f
     3,000 元 go to 呼和浩特市 and 乌海市 by 1,000 and 500 persons: 2,000 / 0 / 1,000. Before the
     fix 包头市 was owed 3,000 × 1,990 / 3,490 = 1,710.60."""
     assert only(audit("rw001-regional", "RW001"), "RW001") == []
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "rw001-regional", package)
-    reward = package / "reward.csv"
-    reward.write_text(reward.read_text(encoding="utf-8")
-                      .replace("呼和浩特市,1000,2000.00", "呼和浩特市,1000,859.60")
-                      .replace("包头市,1990,0.00", "包头市,1990,1710.60")
-                      .replace("乌海市,500,1000.00", "乌海市,500,429.80"), encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "rw001-regional", "reward.csv",
+                      ("呼和浩特市,1000,2000.00", "呼和浩特市,1000,859.60"),
+                      ("包头市,1990,0.00", "包头市,1990,1710.60"),
+                      ("乌海市,500,1000.00", "乌海市,500,429.80"))
     findings = {f.region: f for f in only(audit(package, "RW001"), "RW001")}
     assert findings["包头市"].figures["expected"] == 0
     assert findings["呼和浩特市"].figures["expected"] == Decimal(2000)
@@ -151,16 +154,13 @@ def test_a_part_a_whole_unit_off_is_wrong_even_when_the_parts_add_up(fixtures, t
     """33.34 + 33.34 + 33.32 = 100.00, but 33.32 is 0.0133 元 from 33.3333…, more than a fen:
     AL001 on 乌海市 alone (the 33.34s are within one unit). And 33.34 × 3 = 100.02 does not add
     up: each 33.34 is 0.0067 元 off, beyond half a fen, so all three are AL001, and AL003."""
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "assistance-remainder", package)
-    table = package / "assistance.csv"
-    text = table.read_text(encoding="utf-8")
-    table.write_text(text.replace("包头市,城乡医疗救助,100,50%,10,33.33", "包头市,城乡医疗救助,100,50%,10,33.34")
-                     .replace("乌海市,城乡医疗救助,100,50%,10,33.33", "乌海市,城乡医疗救助,100,50%,10,33.32"),
-                     encoding="utf-8")
+    package = _edited(fixtures, tmp_path / "one", "assistance-remainder", "assistance.csv",
+                      ("包头市,城乡医疗救助,100,50%,10,33.33", "包头市,城乡医疗救助,100,50%,10,33.34"),
+                      ("乌海市,城乡医疗救助,100,50%,10,33.33", "乌海市,城乡医疗救助,100,50%,10,33.32"))
     [finding] = only(audit(package, "AL001"), "AL001")
     assert finding.region == "乌海市"
-    table.write_text(text.replace(",33.33", ",33.34").replace(",100.00", ",100.02"), encoding="utf-8")
+    package = _edited(fixtures, tmp_path / "two", "assistance-remainder", "assistance.csv",
+                      (",33.33", ",33.34"), (",100.00", ",100.02"))
     result = audit(package, "AL001,AL003")
     assert len(only(result, "AL001")) == 3 and len(only(result, "AL003")) == 1
     assert "最大余额法" in only(result, "AL001")[0].criteria
@@ -183,11 +183,10 @@ def test_an_allocation_under_zero_factors_no_longer_passes_in_silence(fixtures, 
     """Declared by need alone, 3,200,000 / 4,800,000 / 2,000,000 (the 10% given by need too):
     包头市 4,800,000 against 4,653,333.33…, 146,666.67 too much; before the fix the division by
     zero left every allocation unjudged."""
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "assistance-al004-zero-performance", package)
-    table = package / "assistance.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("3213333.34", "3200000.00")
-                     .replace("4653333.33", "4800000.00").replace("2133333.33", "2000000.00"), encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "assistance-al004-zero-performance", "assistance.csv",
+                      ("3213333.34", "3200000.00"),
+                      ("4653333.33", "4800000.00"),
+                      ("2133333.33", "2000000.00"))
     findings = {f.region: f for f in only(audit(package, "AL001"), "AL001")}
     assert set(findings) == {"呼和浩特市", "包头市", "乌海市"}
     assert abs(findings["包头市"].figures["difference"] - Decimal("146666.6667")) < Decimal("0.001")
@@ -206,11 +205,9 @@ def test_students_are_left_out_of_the_regional_share_and_paid_once(fixtures, tmp
     rows = {r.region: r for r in result.assessment}
     assert rows["呼和浩特市"].entitled == (1000 - 100) * 640 * Decimal("0.1") == Decimal("57600")
     assert Decimal("12800") / 100 == (1 - Decimal("0.8")) * 640  # the students' money, once
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "us001-regional-students", package)
-    table = package / "settlement.csv"
-    table.write_text(table.read_text(encoding="utf-8").replace("57600.00,55000.00,0.00,2600.00", "64000.00,55000.00,0.00,9000.00")
-                     .replace("96000.00,93000.00,0.00,3000.00", "102400.00,93000.00,0.00,9400.00"), encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "us001-regional-students", "settlement.csv",
+                      ("57600.00,55000.00,0.00,2600.00", "64000.00,55000.00,0.00,9000.00"),
+                      ("96000.00,93000.00,0.00,3000.00", "102400.00,93000.00,0.00,9400.00"))
     [finding] = only(audit(package, "ST002"), "ST002")
     assert finding.region == "呼和浩特市" and finding.figures["difference"] == Decimal("6400")
     assert "区直院校学生100人" in finding.condition
@@ -253,10 +250,17 @@ def test_a_due_paid_in_to_the_written_precision_is_fully_arrived():
 
 def test_a_real_shortfall_in_wan_is_still_found_and_quoted_in_wan(fixtures, tmp_path):
     """Paid in 1,181.23 万元: 11,812,300 元, 1,012 元 short of 11,813,312: AR001 quotes 万元."""
-    package = tmp_path / "p"
-    shutil.copytree(fixtures / "ar001-wan-precision", package)
-    funds = package / "local_funds.csv"
-    funds.write_text(funds.read_text(encoding="utf-8").replace("1181.33,1181.33", "1181.33,1181.23"), encoding="utf-8")
+    package = _edited(fixtures, tmp_path, "ar001-wan-precision", "local_funds.csv",
+                      ("1181.33,1181.33", "1181.33,1181.23"))
     [finding] = only(audit(package, "AR001"), "AR001")
     assert finding.effect.amount == Decimal("1012")
     assert "未到位0.10万元" in finding.condition and not re.search(r"\d元", finding.condition)
+
+
+def test_the_students_kept_out_of_a_prefecture_are_those_the_region_pays_for(fixtures, tmp_path):
+    """us001-regional-students with 90 students kept out of 呼和浩特市 where the students table has
+    100 paid by the region: 10 students would be paid twice (or not at all). US001 says so."""
+    package = _edited(fixtures, tmp_path, "us001-regional-students", "settlement.csv",
+                      ("呼和浩特市,1000,100,", "呼和浩特市,1000,90,"))
+    [finding] = [f for f in only(audit(package, "US001"), "US001") if f.subject == "students-count"]
+    assert finding.region == "呼和浩特市" and finding.effect.persons == 10
