@@ -399,7 +399,7 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
         if figures.arrival_rate >= 1:
             continue
         due = figures.due
-        basis = "（自治区分担比例未知，按申报的应到位资金计算）" if figures.due_declared and figures.row else ""
+        basis = "（应到位资金无法按规定重新计算，按申报数计算）" if figures.due_declared and figures.row else ""
         source = "按拨款凭证" if "payments" in sub.tables else ""
         where = (funds.where(row["_row"], "arrived") if row is not None and "payments" not in sub.tables
                  else sub.table("payments").where())
