@@ -109,6 +109,10 @@ def test_names_written_with_their_prefecture_or_without_their_ending():
     assert known.resolve("东河", "包头市").region.name == "东河区"
     assert known.resolve("包头").region.name == "包头市"
     assert known.resolve("包头市 九原区").region.name == "九原区"
+    # the short names of 盟市 that offices still write
+    assert [known.resolve(w).region.name for w in ("呼市", "巴盟", "乌盟", "锡盟", "阿盟")] == [
+        "呼和浩特市", "巴彦淖尔市", "乌兰察布市", "锡林郭勒盟", "阿拉善盟"]
+    assert known.resolve("锡盟本级").region.parent == "锡林郭勒盟"
     # 东河区 is not in 赤峰市: written under 赤峰市 it is not read as 包头's
     assert known.resolve("赤峰市东河区").region is None
 
