@@ -14,8 +14,8 @@ down). The *plain* one is the same table alone: the baseline, measured in the sa
 
 Each package is loaded (manifest, both tables, typed, validated) in a fresh process, three
 times; the figures are the fastest wall time, the CPU time of that run, the peak resident memory
-of the process (VmHWM), and that peak beyond what importing auditkit costs. The machine is shared, so wall time
-varies with load; CPU time does not.
+of the process (VmHWM), and that peak beyond what importing auditkit costs. The machine is
+shared, so wall time varies with load; CPU time does not.
 """
 
 from __future__ import annotations
