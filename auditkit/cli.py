@@ -339,6 +339,27 @@ def template_command(
     _guarded(debug, body)
 
 
+@app.command("serve", help="在本机启动审核工作台（网页），在浏览器中上传数据包、查看结果、下载审核文书。")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="端口（默认自动选择空闲端口）")] = 0,
+    host: Annotated[str, typer.Option("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；其他地址需使用访问令牌）")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器")] = False,
+    max_runs: Annotated[int, typer.Option("--max-runs", min=1, help="同时进行的审核任务数（其余排队，默认 1）")] = 1,
+    keep_hours: Annotated[float, typer.Option("--keep-hours", min=0.05, help="上传文件和结果的保留时间（小时，默认 2）")] = 2.0,
+    debug: Annotated[bool, typer.Option("--debug")] = False,
+) -> None:
+    def body() -> int:
+        from auditkit.web import serve
+
+        try:
+            serve(host, port, not no_browser, max_runs, keep_hours, say=_console().print)
+        except OSError as exc:
+            raise PackageError(f"无法在 {host}:{port} 启动服务（{exc.strerror or exc}）；请换一个端口（--port）") from None
+        return EXIT_OK
+
+    _guarded(debug, body)
+
+
 def main() -> None:
     app()
 
