@@ -284,3 +284,28 @@ def test_queue_positions():
         assert [store.position(r) for r in (second, third)] == [0, 1]
     finally:
         store.close()
+
+
+LOAD_PACKAGES = ("demo-nmg-2023", "settlement-ok", "st002-broken", "ar001-broken", "fe001-broken")
+
+
+def test_twenty_uploads_at_once_each_get_their_own_result():
+    """The bounded load test on loopback: 20 uploads sent at once (five packages in turn) to a
+    server checking two at a time; every run completes with the finding keys the command line
+    gives for its own package. The figures (time, memory) are benchmarks/web_load.py's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = {name: cli_keys(FIXTURES / name) for name in LOAD_PACKAGES}
+    with live_server(max_runs=2) as base:
+        def one(index: int) -> tuple[str, list[str]]:
+            name = LOAD_PACKAGES[index % len(LOAD_PACKAGES)]
+            with httpx.Client(base_url=base, timeout=600) as http:
+                location = upload(http, [(f"{name}.zip", zip_folder(FIXTURES / name))])
+                assert wait_done(http, location, seconds=900)["state"] == "done"
+                return name, sorted(f["key"] for f in http.get(f"{location}/files/json").json()["findings"])
+
+        with ThreadPoolExecutor(20) as pool:
+            results = list(pool.map(one, range(20)))
+    assert len(results) == 20
+    for name, keys in results:
+        assert keys == expected[name], name
