@@ -187,6 +187,7 @@ def check_command(
     spark_remote: Annotated[str | None, typer.Option("--spark-remote", envvar="SPARK_REMOTE",
                                                      help="Spark Connect 地址（默认取环境变量 SPARK_REMOTE；均无则在本机启动 Spark）")] = None,
     buckets: Annotated[int | None, typer.Option("--buckets", min=1, help="名册按身份证号散列分桶处理的桶数（默认按可用内存自动确定）")] = None,
+    prior_year: Annotated[Path | None, typer.Option("--prior-year", help="上年审核结果（JSON，或附带结果的审核意见 PDF、工作底稿），用于与上年对比（YY001）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
@@ -196,7 +197,7 @@ def check_command(
         _check_report_suffix(report)
         progress = _RosterProgress()
         options = {"engine": engine.value, "spark_remote": spark_remote, "buckets": buckets,
-                   "reveal_ids": reveal_ids, "progress": progress}
+                   "reveal_ids": reveal_ids, "progress": progress, "prior_year": prior_year}
         try:
             result = run_check(package, rulebook, select, ignore, checks_dir, options)
         finally:

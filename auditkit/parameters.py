@@ -295,6 +295,9 @@ PARAMETERS: dict[str, ParamSpec] = {spec.key: spec for spec in (
     _p("deadline.assistance_budget_days", "days", "医疗救助预算正式下达期限", "Days after the congress approves the budget (DL008).", "日"),
     _p("deadline.pooling_upload_day", "day_of_month", "医保基金每月上划期限", "Uploads are due by this day of the next month (DL009).", "日"),
     # enrollment
+    _p("prior_year.enrollment_gap", "share", "参保人数变动幅度提示阈值",
+       "YY001: a region's change in verified enrollment against last year that differs from the "
+       "median change of the regions by more than this share is noted."),
     _p("enrollment.census_day", "month_day", "参保人数统计时点", "The day the enrolled count is taken (6月底)."),
     _p("enrollment.duplicate_keep", "choice", "重复参保记录的处理", "Which of a person's records in two 盟市 is kept (第十七条).",
        choices=(("earliest", "最早", "保留最早", "保留参保日期最早的"), ("none", "全部剔除", "均不计入", "不保留"))),

@@ -279,7 +279,8 @@ PURPOSES = (("advance", "提前下达"), ("preallocation", "预拨"), ("settleme
 PAYMENT_PURPOSES = PURPOSES + (("matching", "配套资金", "地方配套"), ("reward", "奖励补助资金"))
 FILING_ITEMS = (("request", "盟市请示", "盟市结算请示"), ("region-request", "自治区请示", "自治区结算请示"),
                 ("initial-review", "初审意见"), ("enrollment-june", "6月底参保人数"),
-                ("contributions", "个人缴费情况"))
+                ("contributions", "个人缴费情况"), ("performance-targets", "绩效目标", "区域绩效目标"),
+                ("assessment-report", "绩效自评报告", "绩效评价报告"))
 
 
 def _enum(name, groups, *aliases, required=False):
@@ -300,6 +301,7 @@ _table(TableSpec("documents", "资金文件表", (
     _c("parent_doc_no", "text", "上级文号", "上级文件文号", "依据上级文号"),
     _c("income_code", "text", "收入科目", "收入分类科目"),
     _c("expenditure_code", "text", "支出科目", "支出功能分类科目"),
+    _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
 ), key=None, has_total=False, description="每个资金文件、每个下达地区一行"))
 
 _table(TableSpec("payments", "资金支付凭证表", (
@@ -318,7 +320,18 @@ _table(TableSpec("filings", "材料报送表", (
     _enum("item", FILING_ITEMS, "报送事项", "事项", required=True),
     _c("submitted_on", "date", "报送日期", "报送时间", required=True),
     _c("doc_no", "text", "文号", "请示文号"),
+    _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
 ), key=None, has_total=False, description="每次报送一行"))
+
+# --- individual contributions (issue 19; 000 第十六条, 附件3、5) ---
+_table(TableSpec("individual_contributions", "居民个人缴费情况表", (
+    REGION,
+    _c("standard", "per_head", "个人缴费标准", "居民个人缴费标准", "缴费标准", required=True),
+    _c("enrolled", "count", "参保人数", "参保总人数"),
+    _c("assisted", "count", "资助参保人数", "医疗救助资助参保人数", "资助人数"),
+    _c("payers", "count", "个人缴费人数", "缴费人数", "实际缴费人数"),
+    _c("collected", "amount", "个人缴费收入", "个人缴费金额", "实际征收金额", "个人实际缴费金额", required=True),
+), description="每个统筹地区一行：个人缴费标准（元/人/年）、缴费人数（资助参保人员另列）和实际征收的个人缴费"))
 
 _table(TableSpec("reward", "奖励补助资金分配表", (
     REGION,
