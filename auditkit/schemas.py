@@ -302,6 +302,7 @@ _table(TableSpec("documents", "资金文件表", (
     _c("income_code", "text", "收入科目", "收入分类科目"),
     _c("expenditure_code", "text", "支出科目", "支出功能分类科目"),
     _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
+    _c("direct_tag", "text", "直达资金标识", "直达资金标志", "资金标识"),  # 004 三 (DF001, DF002)
 ), key=None, has_total=False, description="每个资金文件、每个下达地区一行"))
 
 _table(TableSpec("payments", "资金支付凭证表", (
@@ -313,6 +314,7 @@ _table(TableSpec("payments", "资金支付凭证表", (
     _c("payee_account", "text", "收款账户", "收款账户名称", required=True),
     _DOC_NO,
     _enum("purpose", PAYMENT_PURPOSES, "用途", "资金用途"),
+    _c("direct_tag", "text", "直达资金标识", "直达资金标志", "资金标识"),  # 004 三 (DF001, DF002)
 ), key=None, has_total=False, description="每张支付凭证一行；收款账户名称含“财政专户”的为基金财政专户"))
 
 _table(TableSpec("filings", "材料报送表", (
@@ -346,3 +348,23 @@ _table(TableSpec("students", "区直院校学生参保补助表", (
     _c("students", "count", "经审核参保学生人数", "参保学生人数", "学生人数", required=True),
     _c("amount", "amount", "自治区补助资金", "补助资金", "申报补助资金", required=True),
 ), key="institution", has_total=False, description="每所自治区直属院校一行"))
+
+
+# --- the monthly fund-use feedback form (issue 18; 004 五、附件3) ---
+# The printed form has one 县市（单位）名称 line above the table and no month or filing date:
+# those come from lines above the table (月份：, 报送日期：) or from columns a stacked sheet adds.
+# Read by auditkit.feedback (one form per sheet, or forms stacked with a 合计 row each).
+_table(TableSpec("feedback", "财政资金使用跟踪反馈表", (
+    _c("region", "text", "县市（单位）名称", "县市(单位)名称", "县市名称", "单位名称", "地区"),
+    _c("month", "text", "月份", "反馈月份", "所属月份"),
+    _c("filed_on", "date", "报送日期", "填报日期", "反馈日期"),
+    _c("fund_name", "text", "收到的财政专项资金名称", "财政专项资金名称", "资金名称", required=True),
+    _c("doc_no", "text", "文号", "指标文号"),
+    _c("amount", "amount", "资金金额", required=True),
+    _c("spent", "amount", "实际支出金额", "支出金额", required=True),
+    _c("direction", "text", "资金支出方向", "支出方向"),
+    _c("unspent", "amount", "未支出金额"),
+    _c("progress", "share", "实际支出进度", "支出进度"),
+    _c("behind", "amount", "未按计划或预算执行要求支出的", "未按计划支出金额"),
+    _c("measures", "text", "整改措施及整改时间", "整改措施"),
+), key=None, has_total=False, description="每张反馈表一个工作表（表上方写明县市（单位）名称、月份、报送日期），或多张表上下排列、各带合计行并加列地区、月份、报送日期"))

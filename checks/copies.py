@@ -27,7 +27,7 @@ _FILINGS = {
 
 @check("CC001", "应抄送财政部内蒙古监管局的文件未抄送", severity="warning",
        cites="内财社〔2025〕357号 第九条、第十四条、第十五条；医疗救助补助资金管理办法 第七条、第九条",
-       needs=["documents.cc|filings.cc"], programs=("resident-subsidy", "medical-assistance"))
+       needs=["documents.cc|filings.cc"], params=["review.copies_to_supervisor"], programs=("resident-subsidy", "medical-assistance"))
 def copies_to_supervisor(sub, rules) -> Iterator[Finding]:
     """自治区财政厅下达中央财政补助资金预算指标的文件（城乡居民医保补助资金管理办法第九条、医疗救助补助资金管理办法第七条）、区域绩效目标（第十四条）、自治区结算请示（第十五条）和医疗救助绩效自评报告（医疗救助办法第九条）应抄送财政部内蒙古监管局。
 

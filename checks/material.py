@@ -30,7 +30,7 @@ ARTICLES = {"resident-subsidy": "内财社〔2025〕357号 第十五条、第十
 
 
 @check("MT001", "审核所需材料未报送", severity="info", cites="内财社〔2025〕357号 第十五条、第十六条、第十八条",
-       programs=tuple(REQUIRED))
+       params=["review.material_request"], programs=tuple(REQUIRED))
 def missing_material(sub, rules) -> Iterator[Finding]:
     """审核所需的材料（《请示》文字和附表、6月底参保人数、下达补助资金文件、拨款凭证、个人实际缴费情况）应及时报送；未报送的，列明需补充报送的材料，不作推测。
 
