@@ -48,10 +48,15 @@ def _missing(sub: Submission, need: str) -> str | None:
         option = need.partition(":")[2]
         return None if sub.options.get(option) else _OPTIONS.get(option, f"未提供 {option}")
     table, _, column = need.partition(".")
+    from auditkit.schemas import TABLES
+
+    spec = TABLES.get(table)
+    label = spec.label if spec else table  # the table's Chinese name: 参保人员名册, not roster
     if table not in sub.tables and table not in sub.large:
-        return f"数据包中没有 {table} 表"
+        return f"数据包中没有{label}"
     if column and not sub.has(table, column):
-        return f"{table} 表中没有 {column} 列"
+        known = next((c for c in spec.columns if c.name == column), None) if spec else None
+        return f"{label}中没有“{known.label if known else column}”列"
     return None
 
 
