@@ -309,3 +309,14 @@ def test_twenty_uploads_at_once_each_get_their_own_result():
     assert len(results) == 20
     for name, keys in results:
         assert keys == expected[name], name
+
+
+def test_the_calculation_is_named_in_chinese(client):
+    """A finding's figures open as the calculation with Chinese names: the demo's 赤峰市 ST001
+    shows 申报数 3,558,048.00 against 按规定计算数 3,458,048.00 (fixtures/demo-nmg-2023/README.md)."""
+    location = upload(client, [("demo.zip", zip_folder(FIXTURES / "demo-nmg-2023"))])
+    wait_done(client, location)
+    page = client.get(location).text
+    assert "<th>申报数</th><td>3,558,048.00</td>" in page
+    assert "<th>按规定计算数</th><td>3,458,048.00</td>" in page
+    assert "<th>declared</th>" not in page and "<th>expected</th>" not in page

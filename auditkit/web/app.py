@@ -48,6 +48,7 @@ def _templates() -> Environment:
     env.filters["wan"] = lambda v: "—" if v is None else f"{Decimal(str(v)) / 10000:,.2f}"
     env.filters["count"] = lambda v: "—" if v is None else f"{int(v):,}"
     env.filters["pct"] = _percent
+    env.filters["figures"] = lambda figures: _figures(figures)
     return env
 
 
@@ -141,6 +142,47 @@ LABELS = {"enrolled": "参保人数（人）", "entitled": "应补助资金（�
           "over_report_deduction": "多报虚报扣减（元）", "settlement": "结算补助资金（元）",
           "next_preallocated": "下年预拨资金（元）", "fund": "资金", "allocated": "分配资金（元）",
           "need_share": "因素占比", "performance_share": "绩效占比"}
+
+
+# The calculation behind a finding, as the page names its figures (keys of the JSON's figures)
+FIGURES = {"declared": "申报数", "expected": "按规定计算数", "difference": "差额", "rate": "比率",
+           "declared_rate": "申报比率", "expected_rate": "按规定计算比率", "records": "记录数",
+           "delivered": "实际下达数", "allocated": "分配数", "verified": "经审核认定数", "excluded": "剔除数",
+           "due": "应到位数", "window_start": "期间起", "window_end": "期间止", "target": "目标值",
+           "actual": "实际值", "actual_rate": "实际比率", "actual_value": "实际值", "start": "起始日",
+           "end": "截止日", "source": "来源", "share": "分担比例", "received_on": "收到日期",
+           "passed_on": "转下达数", "income": "收入", "expenditure": "支出", "deficit": "缺口",
+           "base": "基数", "done_on": "办理日期", "nominal_due": "期限末日", "days_late": "逾期天数",
+           "payers": "缴费人数", "standard": "标准", "prior": "上年数", "current": "本年数",
+           "change_rate": "变动幅度", "median_rate": "各地区变动幅度中位数", "chain": "资金链条",
+           "tag": "直达资金标识", "doc_no": "文号", "cc": "抄送", "item": "报送事项", "behind": "未按计划支出数",
+           "missing": "缺少的材料", "blocked_checks": "因此未运行的检查", "forms": "反馈表", "rows": "行数",
+           "untagged_rows": "未带标识的行数", "code": "检查代码", "key": "问题编号", "persons": "人数",
+           "amount": "金额", "unit": "单位"}
+
+
+def _figures(figures: dict) -> list[tuple[str, str]]:
+    """(label, value as shown) for each figure of a finding: amounts in 元 with separators,
+    rates as percentages, lists joined; keys the page does not know keep their own name."""
+    shown = []
+    for name, value in figures.items():
+        label = FIGURES.get(name, name)
+        if isinstance(value, bool) or value is None:
+            text = "—" if value is None else ("是" if value else "否")
+        elif isinstance(value, (int, float)) and (name.endswith("rate") or name == "share"):
+            text = _percent(value)
+        elif isinstance(value, float):
+            text = f"{Decimal(str(value)):,.2f}"
+        elif isinstance(value, int):
+            text = f"{value:,}"
+        elif isinstance(value, list):
+            text = " → ".join(map(str, value)) if name == "chain" else "、".join(map(str, value))
+        elif isinstance(value, dict):
+            text = "；".join(f"{FIGURES.get(k, k)}：{'、'.join(map(str, v)) if isinstance(v, list) else v}" for k, v in value.items())
+        else:
+            text = str(value)
+        shown.append((label, text))
+    return shown
 
 
 def _cell(name: str, value) -> str:
