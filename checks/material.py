@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from auditkit import Finding, check
+from auditkit.programs import PROGRAMS
 
 # The material 000 第十五条 and 第十六条 name, as the tables that carry it: (table, what it is)
 REQUIRED = {
@@ -37,12 +38,16 @@ def missing_material(sub, rules) -> Iterator[Finding]:
     One info finding listing each required table the package lacks whose absence keeps a check
     from running, with the checks it keeps from running (the runner's own reasons). A table
     that no registered check of the program needs is not asked for. Self-check: the list of what to add before
-    filing; review: the request for more material (补充材料).
+    filing; review: the request for more material (补充材料). Only a package that holds the
+    request's own table (the settlement or the allocation) is asked: a package of documents or
+    forms alone is not a request.
     """
     from auditkit.registry import REGISTRY
     from auditkit.runner import why_not
 
     program = sub.manifest.program
+    if PROGRAMS[program].assessment is None or PROGRAMS[program].assessment.table not in sub.tables:
+        return  # not a settlement or allocation request (a package of flows or forms alone)
     blocked: dict[str, list[str]] = {}
     for spec in REGISTRY.values():
         if program not in spec.programs or spec.code == "MT001":
