@@ -120,7 +120,7 @@ _PROGRAMS = (
         "medical-assistance", "医疗救助补助资金分配", "医疗救助补助资金分配",
         tables=("assistance", "documents", "filings", "performance"),
         required=("assistance",),
-        families=("IN", "ST", "AL", "DL", "PF", "CC", "MT"),
+        families=("IN", "ST", "AL", "DL", "PF", "CC", "MT", "DF", "UF"),
         assessment=Assessment("assistance", _allocation,
                               ("fund", "allocated", "need_share", "performance_share")),
     ),

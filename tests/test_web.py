@@ -41,10 +41,14 @@ def upload(client: httpx.Client, files: list[tuple[str, bytes]], **fields) -> st
 
 
 def cli_keys(package: Path) -> list[str]:
-    from auditkit.cli import run_check
-    from auditkit.output import result_json
+    """The finding keys ``auditkit check`` gives, from the command line itself (a fresh process:
+    the test process's registry may hold checks other tests registered)."""
+    import subprocess
+    import sys
 
-    return sorted(f["key"] for f in result_json(run_check(package))["findings"])
+    run = subprocess.run([sys.executable, "-m", "auditkit", "check", str(package), "--format", "json"],
+                         capture_output=True, text=True, check=False, cwd=ROOT)
+    return sorted(f["key"] for f in json.loads(run.stdout)["findings"])
 
 
 def test_start_page_is_chinese_and_offline(client):
