@@ -86,7 +86,7 @@ def test_docx_has_every_section_and_heading_of_the_pdf(demo):
 def test_docx_tables_are_word_tables_with_the_pdf_rows(demo):
     """The assessment: a header row repeated on each page, then 申报 and 核定 rows for the 12
     regions and the 合计 (26 rows), the region cell merged over its pair; then the provenance
-    table, one row per input (the manifest and five tables)."""
+    table, one row per input (the manifest and each table)."""
     assessment, provenance = demo["docx"].tables
     assert len(assessment.rows) == 1 + 2 * 13
     assert assessment.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -102,8 +102,9 @@ def test_docx_tables_are_word_tables_with_the_pdf_rows(demo):
     assert changed == ["1,230,601,728.00", "2,434,560.00"]
     # the 申报 row keeps with its 核定 row (Word's way of keeping table rows on one page)
     assert all(p.paragraph_format.keep_with_next for c in declared.cells for p in c.paragraphs)
-    assert [row.cells[0].text for row in provenance.rows] == [
-        "表", "manifest", "documents", "filings", "local_funds", "payments", "settlement"]
+    inputs = [table for table, _path, _sha in demo["context"]["provenance"]["inputs"]]
+    assert [row.cells[0].text for row in provenance.rows] == ["表", *inputs]
+    assert inputs[0] == "manifest" and "settlement" in inputs
 
 
 def test_docx_page_follows_gbt_9704_letter_format(demo):
