@@ -318,22 +318,24 @@ def demo_command(
     _guarded(debug, body)
 
 
-@app.command("template", help="写出一个空白数据包：清单和带中文表头、单位行及数据校验的 Excel 工作簿。")
+@app.command("template", help="写出一个空白数据包：一个 Excel 工作簿，含清单、填表说明、中文表头、单位行、下拉列表和数据校验，填好后即可审核。")
 def template_command(
-    program: Annotated[str, typer.Argument(help="项目类型：resident-subsidy、medical-assistance、pooling、contributions")],
-    folder: Annotated[Path, typer.Argument(help="写出数据包的目录")],
-    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="管辖区规则库代码")] = "nmg",
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    program: Annotated[str, typer.Argument(metavar="项目类型", help="resident-subsidy、medical-assistance、pooling 或 contributions")],
+    folder: Annotated[Path, typer.Argument(metavar="目录", help="写出数据包的目录")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", metavar="代码", help="管辖区规则库代码")] = "nmg",
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
-        from auditkit.report.template import template_files
+        from auditkit.blank_package import blank_package
 
-        files = template_files(program, jurisdiction)
+        files = blank_package(program, jurisdiction)
         existing = [name for name in files if (folder / name).exists()]
         if existing:
             raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))
         write_all_atomically({folder / name: data for name, data in files.items()})
-        _console().print(f"空白数据包已写入 {folder}：{'、'.join(files)}")
+        for name in files:
+            _console().print(f"空白数据包已写入 {folder / name}：按“填表说明”工作表填写后，"
+                             f"运行 auditkit check {folder / name} 即可审核。")
         return EXIT_OK
 
     _guarded(debug, body)

@@ -10,6 +10,7 @@ from auditkit.package import Submission
 from auditkit.programs import PROGRAMS
 from auditkit.registry import CheckSpec
 from auditkit.rulebook import Rulebook
+from auditkit.schemas import TABLES
 
 @dataclass
 class Skipped:
@@ -42,6 +43,8 @@ def _param_year(expression: str, year: int) -> tuple[str, int | None]:
 
 def _missing(sub: Submission, need: str) -> str | None:
     table, _, column = need.partition(".")
+    if table in sub.not_given:
+        return f"{TABLES[table].label}未填写数据（{sub.not_given[table]}），视为未报送"
     if table not in sub.tables and table not in sub.large:
         return f"数据包中没有 {table} 表"
     if column and not sub.has(table, column):
