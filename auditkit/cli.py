@@ -19,9 +19,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from auditkit.cli_text import ChineseCommand, ChineseGroup
 from auditkit.errors import PackageError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(cls=ChineseGroup, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="auditkit：城乡居民医保等补助资金结算审核工具")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -167,20 +169,20 @@ def _guarded(debug: bool, body) -> None:
     raise typer.Exit(code)
 
 
-@app.command("check", help="审核一个数据包（目录或 .xlsx 工作簿），输出发现的问题和核定结果。")
+@app.command("check", cls=ChineseCommand, help="审核一个数据包（目录或 .xlsx 工作簿），输出发现的问题和核定结果。")
 def check_command(
-    package: Annotated[Path, typer.Argument(help="数据包目录或 .xlsx 工作簿")],
-    rulebook: Annotated[Path | None, typer.Option("--rulebook", help="叠加在内置规则库之上的规则库文件（TOML）")] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些检查（代码或前缀，逗号分隔）")] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些检查（代码或前缀，逗号分隔）")] = None,
-    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", help="加载此目录中的自定义检查模块")] = None,
+    package: Annotated[Path, typer.Argument(metavar="数据包", help="数据包目录或 .xlsx 工作簿")],
+    rulebook: Annotated[Path | None, typer.Option("--rulebook", metavar="文件", help="叠加在内置规则库之上的规则库文件（TOML）")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", metavar="代码", help="只运行这些检查（代码或前缀，逗号分隔）")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="代码", help="不运行这些检查（代码或前缀，逗号分隔）")] = None,
+    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", metavar="目录", help="加载此目录中的自定义检查模块")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="终端输出格式：text 或 json")] = Format.text,
-    output: Annotated[Path | None, typer.Option("--output", help="将 JSON 结果写入此文件")] = None,
+    output: Annotated[Path | None, typer.Option("--output", metavar="文件", help="将 JSON 结果写入此文件")] = None,
     reveal_ids: Annotated[bool, typer.Option("--reveal-ids", help="显示完整身份证号（默认脱敏）")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="写出审核意见或自查报告（.pdf 或 .html）")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出审核工作底稿（Excel）")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="文件", help="写出审核意见或自查报告（.pdf 或 .html）")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="写出审核工作底稿（Excel）")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="文书类型：review（审核意见）或 self-check（自查报告）")] = Mode.review,
-    previous: Annotated[Path | None, typer.Option("--previous", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", metavar="文件", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="成文日期（默认今天）")] = None,
     font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", metavar="DIR", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
     engine: Annotated[Engine, typer.Option("--engine", help="名册计算引擎：polars（默认，流式）、duckdb 或 spark")] = Engine.polars,
@@ -265,10 +267,10 @@ def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracki
     return documents
 
 
-@app.command("checks", help="列出全部检查：代码、名称、依据和所需的表。")
+@app.command("checks", cls=ChineseCommand, help="列出全部检查：代码、名称、依据和所需的表。")
 def checks_command(
-    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", help="同时列出此目录中的自定义检查")] = None,
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", metavar="目录", help="同时列出此目录中的自定义检查")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from rich.markup import escape
@@ -297,10 +299,10 @@ def demo_package() -> Path:
 DEMO_REPORT = "auditkit-demo-审核意见.pdf"
 
 
-@app.command("demo", help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF。")
+@app.command("demo", cls=ChineseCommand, help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF。")
 def demo_command(
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="审核意见 PDF 的写出目录（默认当前目录）")] = Path("."),
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    output_dir: Annotated[Path, typer.Option("--output-dir", metavar="目录", help="审核意见 PDF 的写出目录（默认当前目录）")] = Path("."),
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from auditkit.output import print_summary
@@ -318,7 +320,7 @@ def demo_command(
     _guarded(debug, body)
 
 
-@app.command("template", help="写出一个空白数据包：一个 Excel 工作簿，含清单、填表说明、中文表头、单位行、下拉列表和数据校验，填好后即可审核。")
+@app.command("template", cls=ChineseCommand, help="写出一个空白数据包：一个 Excel 工作簿，含清单、填表说明、中文表头、单位行、下拉列表和数据校验，填好后即可审核。")
 def template_command(
     program: Annotated[str, typer.Argument(metavar="项目类型", help="resident-subsidy、medical-assistance、pooling 或 contributions")],
     folder: Annotated[Path, typer.Argument(metavar="目录", help="写出数据包的目录")],
