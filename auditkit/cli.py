@@ -182,7 +182,7 @@ def check_command(
     report: Annotated[Path | None, typer.Option("--report", metavar="文件", help="写出审核意见或自查报告（.pdf 或 .html）")] = None,
     xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="写出审核工作底稿（Excel）")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="文书类型：review（审核意见）或 self-check（自查报告）")] = Mode.review,
-    previous: Annotated[Path | None, typer.Option("--previous", metavar="文件", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", metavar="文件", help="上次审核结果，用于跟踪整改情况：上次写出的 JSON、审核意见（PDF、HTML）或工作底稿（.xlsx）")] = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="成文日期（默认今天）")] = None,
     font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", metavar="DIR", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
     engine: Annotated[Engine, typer.Option("--engine", help="名册计算引擎：polars（默认，流式）、duckdb 或 spark")] = Engine.polars,
@@ -205,7 +205,7 @@ def check_command(
             progress.close()
         tracking = _tracking(result, previous)
         text = dumps(result, reveal_ids, tracking)
-        documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
+        documents = _documents(result, text, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
         write_all_atomically({**({output: text} if output is not None else {}), **documents})
         if output_format is Format.json:
             sys.stdout.write(text)
@@ -249,10 +249,11 @@ def _tracking(result, previous: Path | None):
     return track(result.findings, load_previous(previous), Path(previous).name)
 
 
-def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
+def _documents(result, text: str, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
                reveal_ids: bool, font_dirs: list[Path]) -> dict[Path, bytes | str]:
     """The review document (PDF or HTML) and the working papers, rendered in memory first so
-    that a failure leaves no file half written."""
+    that a failure leaves no file half written; each carries ``text``, the run's JSON, for a
+    later ``--previous``."""
     documents: dict[Path, bytes | str] = {}
     if report is None and xlsx is None:
         return documents
@@ -261,9 +262,9 @@ def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracki
     if report is not None:
         context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking))
         pdf = report.suffix.lower() == ".pdf"
-        documents[report] = render_pdf(context, font_dirs) if pdf else render_html(context, font_dirs)
+        documents[report] = (render_pdf if pdf else render_html)(context, font_dirs, text)
     if xlsx is not None:
-        documents[xlsx] = workbook_bytes(result, tracking, reveal_ids)
+        documents[xlsx] = workbook_bytes(result, tracking, reveal_ids, text)
     return documents
 
 
@@ -305,14 +306,14 @@ def demo_command(
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
-        from auditkit.output import print_summary
+        from auditkit.output import dumps, print_summary
 
         package = demo_package()
         _console().print(f"示例数据包：{package}")
         result = run_check(package)
         print_summary(result, _console())
         path = output_dir / DEMO_REPORT
-        for target, data in _documents(result, path, None, "review", None, None, False, []).items():
+        for target, data in _documents(result, dumps(result), path, None, "review", None, None, False, []).items():
             write_atomically(target, data)
         _console().print(f"示例审核意见（PDF）已写入 {path.resolve()}")
         return EXIT_OK  # the demo succeeds whenever it ran, whatever it found
