@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import dataclass
 from typing import Any
 
 from auditkit.errors import PackageError
@@ -143,8 +144,10 @@ def header(spec: TableSpec, name: str) -> str:
     return column.aliases[0] if column.aliases else column.label or name
 
 
-def _is_region(column: ColumnSpec) -> bool:
-    return column.name == "region"
+def _region_list(column: ColumnSpec, places: AreaLists) -> tuple[str, ...]:
+    """The regions a column names, if it names regions: 地区 columns the area's regions, the
+    pooling tables' 旗（区） column a prefecture's counties."""
+    return {"region": places.regions, "county": places.counties}.get(column.name, ())
 
 
 class _Lists:
@@ -193,15 +196,15 @@ def _number_validation(kind: str):
                           showErrorMessage=True, errorTitle="数据格式不符", error=message)
 
 
-def _validation(column: ColumnSpec, lists: _Lists, regions: list[str]):
+def _validation(column: ColumnSpec, lists: _Lists, places: AreaLists):
     if column.choices:
         return _dropdown(lists, column.label, choice_words(column))
-    if _is_region(column) and regions:
-        return _dropdown(lists, "地区", regions, strict=False)
+    if regions := _region_list(column, places):
+        return _dropdown(lists, "地区", list(regions), strict=False)
     return _number_validation(column.kind)
 
 
-def _table_sheet(workbook, spec: TableSpec, lists: _Lists, regions: list[str]) -> None:
+def _table_sheet(workbook, spec: TableSpec, lists: _Lists, places: AreaLists) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
@@ -218,7 +221,7 @@ def _table_sheet(workbook, spec: TableSpec, lists: _Lists, regions: list[str]) -
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
         cell.alignment = Alignment(horizontal="center", wrap_text=True)
         sheet.column_dimensions[letter].width = max(12, 2 * len(cell.value) + 4)
-        rule = _validation(column, lists, regions)
+        rule = _validation(column, lists, places)
         if rule is not None:
             rule.add(f"{letter}{FIRST_DATA_ROW}:{letter}{FIRST_DATA_ROW + VALIDATED_ROWS - 1}")
             sheet.add_data_validation(rule)
@@ -227,12 +230,14 @@ def _table_sheet(workbook, spec: TableSpec, lists: _Lists, regions: list[str]) -
     sheet.freeze_panes = f"A{FIRST_DATA_ROW}"
 
 
-def manifest_rows(program: Program, jurisdiction: str, year: int) -> list[tuple[str, Any, str]]:
+def manifest_rows(program: Program, jurisdiction: str, year: int, area: str = "") -> list[tuple[str, Any, str]]:
     """The manifest sheet's rows: (key, value as the template fills it, what to write)."""
     rows: list[tuple[str, Any, str]] = [
         ("submission.program", program.name, "项目类型，从下拉列表选择"),
         ("submission.jurisdiction", jurisdiction, "规则库代码，如 nmg（内蒙古自治区）"),
         ("submission.year", year, "结算的运行年度，四位数字，如 2024"),
+        ("submission.area", area, "本数据包所列地区的范围：全区（各盟市一行）或某一盟市（其旗县区各一行）；"
+                                  "不填的按各表所列地区推断"),
         ("submission.funding_level", FUNDING_LEVEL_WORDS["central"][1], "资金层级：中央财政 或 自治区本级财政"),
         ("submission.submitter", "", "报送单位全称，如 内蒙古自治区财政厅"),
         ("submission.reviewer", "", "审核单位（可不填），如 财政部内蒙古监管局"),
@@ -248,7 +253,8 @@ def manifest_rows(program: Program, jurisdiction: str, year: int) -> list[tuple[
     return rows
 
 
-def _manifest_sheet(workbook, program: Program, jurisdiction: str, year: int, lists: _Lists) -> None:
+def _manifest_sheet(workbook, program: Program, jurisdiction: str, year: int, lists: _Lists,
+                    places: AreaLists) -> None:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -262,7 +268,9 @@ def _manifest_sheet(workbook, program: Program, jurisdiction: str, year: int, li
         "submission.funding_level": ("资金层级", [words[1] for words in FUNDING_LEVEL_WORDS.values()]),
         "submission.amount_unit": ("金额单位", list(UNIT_WORDS)),
     }
-    for number, (key, value, note) in enumerate(manifest_rows(program, jurisdiction, year), start=2):
+    if places.areas:
+        dropdowns["submission.area"] = ("地区范围", list(places.areas))
+    for number, (key, value, note) in enumerate(manifest_rows(program, jurisdiction, year, places.area), start=2):
         sheet.append([key, value, note])
         if key in dropdowns:
             rule = _dropdown(lists, *dropdowns[key])
@@ -340,18 +348,47 @@ def _guide_sheet(workbook, program: Program) -> None:
         sheet.column_dimensions[letter].width = width
 
 
-def region_names(jurisdiction: str) -> list[str]:
-    """The regions a region column's dropdown offers: the jurisdiction's, from its rulebook."""
+@dataclass(frozen=True)
+class AreaLists:
+    """What the template offers for the package's area (auditkit.areas): the area as the
+    manifest writes it ('' to let the loader infer it), the areas a manifest may name, and the
+    regions a region column lists."""
+
+    area: str = ""
+    areas: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    counties: tuple[str, ...] = ()  # a prefecture's 旗县区 and units, for the pooling tables
+
+
+def area_lists(jurisdiction: str, area: str | None = None) -> AreaLists:
+    """The jurisdiction's prefectures (and its own units) for a jurisdiction-wide package, or one
+    prefecture's counties and units. Raises PackageError for an area that is neither."""
+    from auditkit.areas import PREFECTURE, places
     from auditkit.rulebook import load_rulebook
 
     rules = load_rulebook(jurisdiction)
-    return [region.name for region in rules.regions] if rules is not None else []
+    if rules is None or not rules.knows_regions:
+        return AreaLists(area or "")
+    known = places(rules)
+    chosen = known.area(area)
+    if chosen is None:
+        raise PackageError(f"--area 应为{known.jurisdiction}或其所辖的盟市（如 {next(iter(known.prefectures))}），"
+                           f"实为“{area}”")
+    areas = (known.jurisdiction, *known.prefectures)
+    if chosen.level == PREFECTURE:
+        local = tuple(r.name for r in (*known.counties.get(chosen.name, ()), *known.units.get(chosen.name, ())))
+        return AreaLists(chosen.name, areas, local, local)
+    regions = tuple(r.name for r in (*known.prefectures.values(), *known.units.get(known.jurisdiction, ())))
+    return AreaLists(chosen.name if area else "", areas, regions)
 
 
-def blank_package(program: str, jurisdiction: str = "nmg", year: int | None = None) -> dict[str, bytes]:
-    """The blank package's files, name -> bytes: one workbook, ``报送数据.xlsx``.
+def blank_package(program: str, jurisdiction: str = "nmg", year: int | None = None,
+                  area: str | None = None) -> dict[str, bytes]:
+    """The blank package's files, name -> bytes: one workbook, ``报送数据.xlsx``; ``area`` (a
+    prefecture of the jurisdiction) makes it a prefecture's package of its counties.
 
-    Raises PackageError for a program that is not declared (auditkit.programs)."""
+    Raises PackageError for a program that is not declared (auditkit.programs) or an area that
+    is not the jurisdiction or one of its prefectures."""
     from openpyxl import Workbook
 
     if program not in PROGRAMS:
@@ -364,11 +401,11 @@ def blank_package(program: str, jurisdiction: str = "nmg", year: int | None = No
     workbook = Workbook()
     workbook.remove(workbook.active)
     _guide_sheet(workbook, declared)
+    places = area_lists(jurisdiction, area)
     lists = _Lists(workbook)
-    _manifest_sheet(workbook, declared, jurisdiction, year, lists)
-    regions = region_names(jurisdiction)
+    _manifest_sheet(workbook, declared, jurisdiction, year, lists, places)
     for name in declared.sheets:
-        _table_sheet(workbook, TABLES[name], lists, regions)
+        _table_sheet(workbook, TABLES[name], lists, places)
     workbook.move_sheet(LISTS_SHEET, offset=len(workbook.sheetnames))  # last, out of the way
     workbook.active = 0
     buffer = io.BytesIO()

@@ -326,12 +326,13 @@ def template_command(
     program: Annotated[str, typer.Argument(metavar="项目类型", help="resident-subsidy、medical-assistance、pooling 或 contributions")],
     folder: Annotated[Path, typer.Argument(metavar="目录", help="写出数据包的目录")],
     jurisdiction: Annotated[str, typer.Option("--jurisdiction", metavar="代码", help="管辖区规则库代码")] = "nmg",
+    area: Annotated[str | None, typer.Option("--area", metavar="盟市", help="盟市自查所辖旗县区时写明本盟市，如 包头市：地区列的下拉列表列出其旗县区；不写的为全区（各盟市）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from auditkit.blank_package import blank_package
 
-        files = blank_package(program, jurisdiction)
+        files = blank_package(program, jurisdiction, area=area)
         existing = [name for name in files if (folder / name).exists()]
         if existing:
             raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))

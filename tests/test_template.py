@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from auditkit.blank_package import GUIDE_SHEET, LISTS_SHEET, WORKBOOK, blank_package, header
+from auditkit.blank_package import GUIDE_SHEET, LISTS_SHEET, WORKBOOK, area_lists, blank_package, header
 from auditkit.cli import demo_package, run_check
 from auditkit.errors import PackageError
 from auditkit.package import load_package
@@ -89,6 +89,7 @@ def test_every_fixed_value_field_has_a_dropdown_the_loader_accepts(tmp_path, pro
     book = load_workbook(_write(tmp_path, program))
     assert book[LISTS_SHEET].sheet_state == "hidden"
     regions = [r.name for r in load_rulebook("nmg").regions]
+    assert list(area_lists("nmg").regions[:len(regions)]) == regions  # the 盟市, then 自治区本级
     for name in PROGRAMS[program].sheets:
         spec = TABLES[name]
         validated = _validations(book[spec.label])
@@ -101,7 +102,7 @@ def test_every_fixed_value_field_has_a_dropdown_the_loader_accepts(tmp_path, pro
                 assert [column.canonical(w) for w in words] == [g[0] for g in column.choices]
             elif column.name == "region":
                 assert rule.type == "list" and rule.errorStyle == "warning"
-                assert _list_values(book, rule.formula1) == regions
+                assert _list_values(book, rule.formula1) == list(area_lists("nmg").regions)
     manifest = _validations(book["submission"])
     assert _list_values(book, manifest["submission.program"].formula1) == [p.name for p in PROGRAMS.values()]
     assert _list_values(book, manifest["submission.funding_level"].formula1) == ["中央财政", "自治区本级财政"]
@@ -226,3 +227,41 @@ def test_refuses_to_overwrite(tmp_path):
     done = auditkit("template", "no-such-program", tmp_path / "x")
     assert done.returncode == 2 and "未知的项目类型" in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_a_prefecture_checks_its_counties_in_the_template_for_its_area(tmp_path):
+    """``auditkit template resident-subsidy DIR --area 包头`` lists 包头市's 旗县区 and units
+    (GB/T 2260 and the rulebook's [[areas]]) in the region dropdown and writes area = 包头市.
+    Filled with fixtures/baotou-2024-wan's sheets (万元, 2024) and checked on the workbook alone,
+    it finds what that package finds, under the same keys — but for the ST005 note that the
+    fixture's area was inferred from its rows: the template's manifest names it."""
+    folder = tmp_path / "包头"
+    done = auditkit("template", "resident-subsidy", folder, "--area", "包头")
+    assert done.returncode == 0, done.stderr
+    path = folder / WORKBOOK
+    book = load_workbook(path)
+    rule = _validations(book[TABLES["settlement"].label])["地区"]
+    offered = _list_values(book, rule.formula1)
+    assert {"东河区", "昆都仑区", "土默特右旗", "达尔罕茂明安联合旗", "市本级"} <= set(offered)
+    assert "呼和浩特市" not in offered
+    source = load_workbook(FIXTURES / "baotou-2024-wan" / WORKBOOK)
+    for name in ("settlement", "local_funds", "documents", "filings"):
+        label = TABLES[name].label
+        target = book[label]
+        for row in source[label].iter_rows():
+            for cell in row:
+                target.cell(row=cell.row, column=cell.column, value=cell.value)
+    _set(book, "submission.year", 2024)
+    _set(book, "submission.submitter", "包头市财政局")
+    _set(book, "submission.amount_unit", "万元")
+    book.save(path)
+    [area] = [r[1].value for r in book["submission"].iter_rows() if r[0].value == "submission.area"]
+    assert area == "包头市"
+
+    filled = run_check(path)
+    expected = run_check(FIXTURES / "baotou-2024-wan")
+    inferred = [f for f in expected.findings if f.subject == "area:inferred"]
+    assert [f.region for f in inferred] == ["包头市"]
+    assert [(f.code, f.region, f.key) for f in filled.findings] == \
+        [(f.code, f.region, f.key) for f in expected.findings if f not in inferred]
+    assert filled.submission.manifest.area == "包头市"
