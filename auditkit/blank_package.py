@@ -39,7 +39,7 @@ _NUMBER_FORMATS = {"amount": "#,##0.00", "per_head": "#,##0.00", "count": "0", "
 # What a column holds, in the unit or form it is written in, for the 填表说明 sheet.
 KIND_WRITING = {
     "text": "文字",
-    "amount": "金额，单位见本表第2行“单位”（元或万元），也可在表头注明，如“应补助资金（万元）”",
+    "amount": "金额，单位见本表第2行（元或万元）",
     "per_head": "元/人，不随单位行换算",
     "count": "人数，非负整数",
     "share": "比例：0.8、80 或 80% 均表示 80%",
@@ -333,19 +333,30 @@ def _guide_sheet(workbook, program: Program) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     sheet = workbook.create_sheet(GUIDE_SHEET, 0)
-    for row in guide_rows(program):
+    heading = Font(bold=True)
+    shade = PatternFill("solid", fgColor="DDEBF7")
+    for number, row in enumerate(guide_rows(program), start=1):
         sheet.append(list(row))
-    sheet["A1"].font = Font(bold=True, size=14)
-    for row in sheet.iter_rows():
-        texts = [c.value for c in row]
-        if texts and texts[0] == "工作表" or (len(texts) > 2 and texts[1] in ("", None) and texts[2]):
-            for cell in row:
-                cell.font = Font(bold=True)
-                cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        for cell in row:
+        if len(row) == 1:  # a note: across the whole width, as many lines as it needs
+            sheet.merge_cells(start_row=number, start_column=1, end_row=number, end_column=6)
+            sheet.row_dimensions[number].height = 18 * (1 + len(row[0]) // 90)
+        elif len(row) > 2 and (row[0] == "工作表" or (not row[1] and row[2])):
+            for cell in sheet[number]:
+                cell.font, cell.fill = heading, shade
+        for cell in sheet[number]:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEF", (22, 20, 8, 48, 36, 36)):
+    sheet["A1"].font = Font(bold=True, size=14)
+    widths = (22, 20, 8, 48, 36, 36)
+    for letter, width in zip("ABCDEF", widths):
         sheet.column_dimensions[letter].width = width
+    for number, row in enumerate(guide_rows(program), start=1):
+        if len(row) > 1:  # wrapped cells: a row as tall as its longest text (a 汉字 is 2 units wide)
+            lines = max(-(-2 * len(str(text or "")) // (width - 2)) for text, width in zip(row, widths))
+            sheet.row_dimensions[number].height = 15 * max(1, lines)
+    # printed as a clerk would: landscape, every column on the page's width
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
 
 
 @dataclass(frozen=True)
