@@ -248,6 +248,7 @@ def test_a_prefecture_checks_its_counties_in_the_template_for_its_area(tmp_path)
     for name in ("settlement", "local_funds", "documents", "filings"):
         label = TABLES[name].label
         target = book[label]
+        target.delete_rows(1, target.max_row)  # the fixture's sheet as it was laid out, whole
         for row in source[label].iter_rows():
             for cell in row:
                 target.cell(row=cell.row, column=cell.column, value=cell.value)
