@@ -657,6 +657,11 @@ def load_package(path: str | Path) -> Submission:
             _refuse_numeric_ids(name, file_path, shown)
             large[name] = file_path  # scanned by the enrollment engine, never loaded here
             continue
+        if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
+            from auditkit.feedback import load_feedback
+
+            tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+            continue
         grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
         _note_format(notes, grid, name)
         try:
