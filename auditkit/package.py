@@ -660,7 +660,15 @@ def load_package(path: str | Path) -> Submission:
         if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
             from auditkit.feedback import load_feedback
 
-            tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+            try:
+                tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+            except PackageError as error:  # a form left empty (the template's sheet) is not given
+                try:
+                    load_table(name, read_grid(file_path, sheet or None, shown, workbooks), manifest, ReadingNotes())
+                except EmptyTable as empty:
+                    not_given[name] = _not_given(name, empty, manifest)
+                    continue
+                raise error
             continue
         grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
         _note_format(notes, grid, name)
