@@ -7,7 +7,8 @@ not fit, so a malformed number is a finding (a reason code), never an exception.
 
 A number is valid (RULES.md, EN002) when, after normalising (surrounding spaces removed, a
 lowercase ``x`` read as ``X``; ``id_lower_x`` marks those), it has 18 characters, 17 digits and
-a check character by ISO 7064 MOD 11-2, a birth date that is a real date not after the census day of the year, and
+a check character by ISO 7064 MOD 11-2, a birth date that is a real date in 1900 or later and not
+after the census day of the year, and
 an address code that GB/T 2260 has assigned at some time (python-stdnum's history, through
 ``auditkit.gbt2260.assigned_codes``). A 15-digit first-generation number is malformed.
 
@@ -37,6 +38,9 @@ REASON_NAMES = {
 # ISO 7064 MOD 11-2 weights of the first 17 digits: 2^(17-i) mod 11.
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 SHAPE = r"^[0-9]{17}[0-9Xx]$"
+# The earliest admissible birth year: nobody born before 1900 is alive to enroll, and 0001-01-01
+# or an 18xx year is a system's placeholder or a typing slip (RULES.md EN002, impossible date).
+MIN_BIRTH_YEAR = 1900
 # A number of the right shape substituted for ill-shaped ones before any cast; never counted.
 _PLACEHOLDER = "000000190001010000"
 
@@ -126,7 +130,7 @@ def add_id_columns(frame, column: str, census_day: int, codes):
     days = (nw.when(month == 2 * unit_month).then(nw.when(leap).then(29).otherwise(28))
             .when(month.is_in([m * unit_month for m in (4, 6, 9, 11)])).then(30)
             .otherwise(31))
-    date_ok = ((year >= unit_year) & (month >= unit_month) & (month <= 12 * unit_month)
+    date_ok = ((year >= MIN_BIRTH_YEAR * unit_year) & (month >= unit_month) & (month <= 12 * unit_month)
                & (day >= unit_day) & (day <= days * unit_day)
                & (nw.col("_id_birth") <= census_day * 1000))
     reason = (nw.when(nw.col("_id_missing")).then(MISSING)

@@ -36,6 +36,7 @@ class RegionCounts:
     records: int = 0  # resident records in the roster
     excluded: dict[str, int] = field(default_factory=dict)  # EN001..EN008 -> records
     reasons: dict[int, int] = field(default_factory=dict)  # EN002 reason code -> records
+    county_reasons: dict[int, int] = field(default_factory=dict)  # EN011 reason -> records
     lower_x: int = 0
     verified: int = 0
     samples: dict[str, list[str]] = field(default_factory=dict)  # EN code -> written numbers
@@ -46,6 +47,9 @@ class RosterResult:
     regions: dict[str, RegionCounts]
     engine: str
     buckets: int
+    # values repaired on reading (IN003), by kind: "county" (county codes read through an
+    # export's damage), … -> records
+    repaired: dict[str, int] = field(default_factory=dict)
 
 
 def census_day(rules, year: int) -> int:
@@ -61,9 +65,9 @@ def settings_for(sub, rules) -> Settings:
     exceptions = {}
     if rules.has("enrollment.settlement_region_exceptions"):
         for county, region in rules.get("enrollment.settlement_region_exceptions").value.items():
-            exceptions[int(county)] = int(region)
+            exceptions[str(county)] = str(region)
     return Settings(year=sub.year, census_day=census_day(rules, sub.year), keep_one=keep == "earliest",
-                    exceptions=exceptions, buckets=_buckets(sub))
+                    exceptions=exceptions, buckets=_buckets(sub), regions=settlement_codes(rules))
 
 
 def _available_memory() -> int:
@@ -107,6 +111,19 @@ def region_names(rules) -> dict[int, str]:
     return names
 
 
+def settlement_codes(rules) -> dict[int, int]:
+    """Prefecture code, today's or a former one (152600 乌兰察布盟) -> the code of the rulebook
+    region that settles it (150900 乌兰察布市); empty when the rulebook names no coded region."""
+    codes = {}
+    for region in rules.regions if rules is not None else []:
+        if not (region.code and region.code.isdigit()):
+            continue
+        for code in [region.code, *(c for _n, c, _y in region.former)]:
+            if code and code.isdigit():
+                codes[int(code)] = int(region.code)
+    return codes
+
+
 def _compute(sub, rules) -> RosterResult:
     options = sub.options
     engine_name = options.get("engine") or "polars"
@@ -118,7 +135,8 @@ def _compute(sub, rules) -> RosterResult:
         tally = run(engine, tables, settings, options.get("progress"))
     finally:
         engine.close()
-    return RosterResult(_by_region(tally, rules), engine_name, settings.buckets)
+    repaired = {"county": tally.repaired_counties} if tally.repaired_counties else {}
+    return RosterResult(_by_region(tally, rules), engine_name, settings.buckets, repaired)
 
 
 def _by_region(tally: Tally, rules) -> dict[str, RegionCounts]:
@@ -126,7 +144,7 @@ def _by_region(tally: Tally, rules) -> dict[str, RegionCounts]:
     regions: dict[str, RegionCounts] = {}
 
     def entry(code: int) -> RegionCounts:
-        if code == NO_REGION:
+        if code < 0:  # EN011's records, and invalid IDs among them: counted for no region
             name, written = UNKNOWN_REGION, ""
         else:
             written = f"{code:06d}"
@@ -146,6 +164,8 @@ def _by_region(tally: Tally, rules) -> dict[str, RegionCounts]:
     for (check, code), count in tally.excluded.items():
         counts = entry(code).excluded
         counts[check] = counts.get(check, 0) + count
+    for reason, count in tally.county_reasons.items():
+        entry(NO_REGION).county_reasons[reason] = count
     for (code, reason), count in tally.reasons.items():
         reasons = entry(code).reasons
         reasons[reason] = reasons.get(reason, 0) + count

@@ -26,14 +26,17 @@ from pathlib import Path
 
 import narwhals as nw
 
-from auditkit.errors import PackageError
-from auditkit.ids import VALID, add_id_columns, address_columns
+from auditkit.enrollment.cells import (COUNTY_MALFORMED, COUNTY_MISSING, COUNTY_OK, COUNTY_OUTSIDE,
+                                       COUNTY_UNASSIGNED, EMPLOYEE, RESIDENT, UNKNOWN_SCHEME, county_code,
+                                       scheme_of)
 from auditkit.enrollment.engines import Engine
+from auditkit.errors import PackageError
+from auditkit.gbt2260 import prefecture_of
+from auditkit.ids import VALID, add_id_columns, address_columns
 
-RESIDENT, EMPLOYEE, UNKNOWN_SCHEME = 1, 2, 0
-RESIDENT_WORDS = ("resident", "居民", "城乡居民", "城乡居民医保", "城乡居民基本医疗保险", "居民医保")
-EMPLOYEE_WORDS = ("employee", "职工", "城镇职工", "职工医保", "职工基本医疗保险")
-NO_REGION = -1  # a county code that is missing or not six digits
+# A record whose county names no region of the jurisdiction (EN011) has the settlement code
+# −reason (auditkit.enrollment.cells.COUNTY_*): it is counted for no region and never compared.
+NO_REGION = -COUNTY_MISSING
 MISSING_DATE = 99999999  # sorts after every real date
 MISSING_COUNTY = 999999
 # The code a kept record ends with: 0 verified, else the EN check that excluded it.
@@ -45,8 +48,11 @@ class Settings:
     year: int
     census_day: int  # YYYYMMDD: births after it are impossible, deaths before it exclude
     keep_one: bool  # duplicate_keep = "earliest"; False: the strict reading excludes all
-    exceptions: dict[int, int] = field(default_factory=dict)  # county code -> settlement code
+    exceptions: dict[str, str] = field(default_factory=dict)  # county code -> prefecture code
     buckets: int = 1
+    # prefecture code (today's or a former one) -> the code of the jurisdiction's region that
+    # settles it; empty when the rulebook names no regions (every assigned code then counts)
+    regions: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +62,8 @@ class Tally:
     records: dict[int, int] = field(default_factory=dict)  # resident records
     excluded: dict[tuple[str, int], int] = field(default_factory=dict)  # (EN00x, region) -> records
     reasons: dict[tuple[int, int], int] = field(default_factory=dict)  # (region, EN002 reason) -> records
+    county_reasons: dict[int, int] = field(default_factory=dict)  # EN011 reason -> records
+    repaired_counties: int = 0  # records whose county code was read through an export's damage
     lower_x: dict[int, int] = field(default_factory=dict)
     verified: dict[int, int] = field(default_factory=dict)
     samples: dict[tuple[str, int], set] = field(default_factory=dict)  # keys or written numbers
@@ -69,14 +77,19 @@ class Tally:
             self.samples.setdefault((code, region), set()).add(value)
 
 
-def scheme_of(written: str | None) -> int:
-    word = "".join((written or "").split()).lower()
-    return RESIDENT if word in RESIDENT_WORDS else EMPLOYEE if word in EMPLOYEE_WORDS else UNKNOWN_SCHEME
-
-
-def county_of(written: str | None) -> int | None:
-    text = (written or "").strip()
-    return int(text) if len(text) == 6 and text.isascii() and text.isdigit() else None
+def settlement_of(written: str | None, settings: Settings) -> tuple[int, int | None, bool]:
+    """A county cell's settlement region code (−reason when it names none, EN011), its county
+    code, and whether it was repaired on reading."""
+    code, repaired = county_code(written)
+    if code is None:
+        return (-COUNTY_MISSING if not (written or "").strip() else -COUNTY_MALFORMED), None, False
+    prefecture = prefecture_of(code, settings.exceptions)
+    if prefecture is None:
+        return -COUNTY_UNASSIGNED, int(code), repaired
+    if not settings.regions:
+        return int(prefecture), int(code), repaired
+    region = settings.regions.get(int(prefecture))
+    return (-COUNTY_OUTSIDE if region is None else region), int(code), repaired
 
 
 def _guarded_int(text: nw.Expr, pattern: str) -> nw.Expr:
@@ -96,25 +109,27 @@ def date_number(frame: nw.LazyFrame, column: str) -> nw.Expr:
     return _guarded_int(text, r"^[0-9]{8}$")
 
 
-def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings) -> nw.LazyFrame:
+def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Tally) -> nw.LazyFrame:
     """The distinct (scheme, county code) pairs as written, each read once in Python: its
     scheme, county and settlement region. A roster has a few hundred such pairs, so joining
     with this table replaces parsing two text columns of every record. A scheme that is
     neither 居民 nor 职工 stops the run here, before any heavy work."""
     pairs = engine.collect(roster.group_by("scheme", "region_code").agg(nw.len().alias("records")))
-    rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": []}
+    rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
+                             "_county_repaired": []}
     for written_scheme, written_code, records in pairs.iter_rows():
         scheme = scheme_of(written_scheme)
         if scheme == UNKNOWN_SCHEME:
             raise PackageError(
                 f"参保险种应为“居民”或“职工”（resident/employee），名册中有{records:,}条记录为“{written_scheme or '（空）'}”",
                 column="险种")
-        county = county_of(written_code)
-        settle = NO_REGION if county is None else settings.exceptions.get(county, county - county % 100)
-        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle)):
+        settle, county, repaired = settlement_of(written_code, settings)
+        if repaired:
+            tally.repaired_counties += records
+        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, repaired)):
             rows[name].append(value)
     return engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
-                               "_county": "int64", "_settle": "int64"})
+                               "_county": "int64", "_settle": "int64", "_county_repaired": "boolean"})
 
 
 def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: nw.LazyFrame) -> nw.LazyFrame:
@@ -179,6 +194,7 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
         nw.col("id_lower_x").cast(nw.Int64).sum().alias("lower_x"),
         nw.col("bad_id").min().alias("sample_low"),
         nw.col("bad_id").max().alias("sample_high"),
+        nw.col("id_key").min().alias("key_low"),
     ))
     for row in summary.iter_rows(named=True):
         if row["scheme"] != RESIDENT:
@@ -187,6 +203,10 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
         tally.add(tally.records, region, row["records"])
         tally.add(tally.lower_x, region, row["lower_x"])
         if reason == VALID:
+            if region < 0:  # EN011: a valid ID whose county names no region of the jurisdiction
+                tally.add(tally.excluded, ("EN011", NO_REGION), row["records"])
+                tally.add(tally.county_reasons, -region, row["records"])
+                tally.sample("EN011", NO_REGION, row["key_low"])
             continue
         code = "EN001" if reason == 1 else "EN002"
         tally.add(tally.excluded, (code, region), row["records"])
@@ -199,7 +219,9 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
 def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame | None],
              settings: Settings, tally: Tally) -> None:
     valid = part.filter(nw.col("id_reason") == VALID)
-    residents = valid.filter(nw.col("scheme") == RESIDENT).select("id_key", "settle", "sortkey")
+    # a record counted for no region (EN011) is never a duplicate of another, nor the one kept
+    residents = (valid.filter((nw.col("scheme") == RESIDENT) & (nw.col("settle") > 0))
+                 .select("id_key", "settle", "sortkey"))
     employees = _distinct(valid.filter(nw.col("scheme") == EMPLOYEE))
 
     # one row per person and region: EN003 leaves one record of the n
@@ -254,7 +276,8 @@ def run(engine: Engine, tables: dict[str, Path], settings: Settings,
     say("读取并校验名册", 0, steps)
     codes = engine.table(address_columns(), {"_id_address": "int64", "_id_address_ok": "boolean"})
     roster = prepared(engine.scan(tables["roster"], "roster"))
-    roster = narrow(roster, settings, codes, codebook(engine, roster, settings))
+    tally = Tally()
+    roster = narrow(roster, settings, codes, codebook(engine, roster, settings, tally))
     lists: dict[str, nw.LazyFrame | None] = {}
     for name in ("national_list", "other_coverage", "deaths"):
         lists[name] = (person_set(engine.scan(tables[name], name), settings, codes, died_before=name == "deaths")
@@ -266,7 +289,6 @@ def run(engine: Engine, tables: dict[str, Path], settings: Settings,
         parts = {0: engine.keep(roster)}
     steps = 1 + len(parts)
     say("核对重复参保及名单", 1, steps)
-    tally = Tally()
     for done, (bucket, part) in enumerate(sorted(parts.items())):
         _summarise(engine, part, tally)
         if bucket < 0:
