@@ -16,6 +16,7 @@ from rich.markup import escape
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, mask_ids_in, mask_value
 from auditkit.money import round_fen, wan
+from auditkit.programs import PROGRAMS
 from auditkit.runner import Result
 
 RATE_FIELDS = {"arrival_rate", "rate"}
@@ -69,26 +70,10 @@ def result_json(result: Result, reveal: bool = False, tracking=None) -> dict[str
     sub = result.submission
     rules = result.rulebook
     assessment = []
+    catalogued = PROGRAMS[sub.manifest.program].assessment
     for row in result.assessment:
-        if hasattr(row, "fund"):  # medical assistance: per region and fund (auditkit.allocation)
-            assessment.append(_clean({
-                "region": row.region, "fund": row.fund, "allocated": row.allocated,
-                "need_share": row.need_share, "performance_share": row.performance_share,
-                "declared": row.declared, "basis": row.basis}, "", reveal))
-            continue
-        item = {
-            "region": row.region,
-            "enrolled": row.enrolled,
-            "entitled": row.entitled,
-            "preallocated": row.preallocated,
-            "arrival_rate": row.arrival_rate,
-            "arrival_deduction": row.arrival_deduction,
-            "over_report_deduction": row.over_report_deduction,
-            "settlement": row.settlement,
-            "next_preallocated": row.next_preallocated,
-            "declared": row.declared,
-            "basis": row.basis,
-        }
+        item = {"region": row.region, **{name: getattr(row, name) for name in catalogued.fields},
+                "declared": row.declared, "basis": row.basis}
         assessment.append(_clean(item, "", reveal))
     data = {
         "auditkit": __version__,

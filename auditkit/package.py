@@ -22,9 +22,9 @@ import polars as pl
 from auditkit.errors import PackageError, column_letter
 from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
 from auditkit.money import UNIT_NAMES, parse_decimal, parse_share, to_declared, unit_from_word
+from auditkit.programs import PROGRAMS
 from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec, unit_in_header
 
-PROGRAMS = ("resident-subsidy", "medical-assistance", "pooling", "contributions")
 FUNDING_LEVELS = ("central", "regional")
 TOTAL_NAMES = ("合计", "总计")
 MANIFEST = "submission.toml"

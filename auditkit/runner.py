@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from auditkit.findings import Finding, RegionAssessment
 from auditkit.package import Submission
+from auditkit.programs import PROGRAMS
 from auditkit.registry import CheckSpec
 from auditkit.rulebook import Rulebook
 
@@ -82,14 +83,9 @@ def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Resu
             finding.criteria = finding.criteria or spec.criteria
             finding.severity = finding.severity or spec.severity
             result.findings.append(finding)
-    if sub.manifest.program == "resident-subsidy" and "settlement" in sub.tables:
-        from auditkit.settlement import assess
-
-        result.assessment = assess(sub, rules).rows
-    if sub.manifest.program == "medical-assistance" and "assistance" in sub.tables:
-        from auditkit.allocation import assess_allocation
-
-        result.assessment = assess_allocation(sub, rules)
+    assessment = PROGRAMS[sub.manifest.program].assessment
+    if assessment is not None and assessment.table in sub.tables:
+        result.assessment = assessment.compute(sub, rules)
     result.findings.sort(key=lambda f: (f.code, f.region or "", f.subject, f.key))
     return result
 

@@ -11,10 +11,11 @@ import re
 from collections.abc import Iterator
 
 from auditkit import Evidence, Finding, check
+from auditkit.programs import PROGRAMS
 from auditkit.settlement import region_name
 from auditkit.targets import parse_actual, parse_target
 
-ALL_PROGRAMS = ("resident-subsidy", "medical-assistance", "pooling", "contributions")
+ALL_PROGRAMS = tuple(PROGRAMS)
 _CODE = re.compile(r"\d{7}")
 
 

@@ -19,6 +19,7 @@ from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
 from auditkit.deadlines import PERIOD_SETTINGS, chinese_date, within_days
 from auditkit.money import round_fen, wan
+from auditkit.programs import PROGRAMS, family_of
 from auditkit.report.tracking import Tracking
 from auditkit.rulebook import Rulebook
 from auditkit.runner import Result
@@ -26,32 +27,7 @@ from auditkit.runner import Result
 ZERO = Decimal(0)
 MODES = ("review", "self-check")
 
-# What a program's documents are about: the words of the title 关于{Y}年度{subject}的审核意见.
-PROGRAM_SUBJECTS = {
-    "resident-subsidy": "城乡居民基本医疗保险补助资金结算",
-    "medical-assistance": "医疗救助补助资金分配",
-    "pooling": "医疗保险基金盟级统筹",
-    "contributions": "基本医疗保险缴费及自治区级统筹",
-}
 FUNDING_LEVELS = {"central": "中央财政", "regional": "自治区本级财政"}
-
-# Check families (the code's letters) and the heading their findings are grouped under, in the
-# order the review presents them: money first, then enrollment, deadlines and the rest.
-FAMILIES = (
-    ("ST", "结算资金计算方面"),
-    ("AR", "地方财政补助资金到位方面"),
-    ("FE", "多报虚报参保人数扣减方面"),
-    ("EN", "参保人数核实方面"),
-    ("US", "高校学生参保补助方面"),
-    ("RW", "奖励资金分配方面"),
-    ("DS", "资金拨付方面"),
-    ("AL", "医疗救助资金分配方面"),
-    ("DL", "资金下达和材料报送时限方面"),
-    ("PL", "盟级统筹基金管理方面"),
-    ("CT", "缴费及自治区级统筹方面"),
-    ("PF", "绩效目标及预算科目方面"),
-)
-OTHER_FAMILY = "其他方面"
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 
@@ -207,13 +183,6 @@ def assessment_label(row: RegionAssessment) -> str:
     return f"{row.region}（{fund}）" if fund else row.region
 
 
-def _family_of(code: str) -> tuple[int, str]:
-    for index, (prefix, heading) in enumerate(FAMILIES):
-        if code.startswith(prefix):
-            return index, heading
-    return len(FAMILIES), OTHER_FAMILY
-
-
 # A space between two Chinese characters or brackets ("357号 第十条"): a justified line would
 # stretch it, since Chinese text has no other place to stretch.
 _CJK_SPACE = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])[ \t]+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
@@ -263,7 +232,7 @@ def group_by_family(findings: Iterable[Finding], mask: _Masker, tracking: Tracki
     inside a family, largest money at stake first, then code and region."""
     groups: dict[tuple[int, str], list[Finding]] = {}
     for f in findings:
-        groups.setdefault(_family_of(f.code), []).append(f)
+        groups.setdefault(family_of(f.code), []).append(f)
     families = []
     for n, ((_, heading), members) in enumerate(sorted(groups.items()), start=1):
         members.sort(key=lambda f: (-f.effect.amount, -f.effect.persons, f.code, f.region or ""))
@@ -337,7 +306,7 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
     manifest = sub.manifest
     rules = result.rulebook
     issued = options.date or dt.date.today()
-    subject = PROGRAM_SUBJECTS.get(manifest.program, manifest.program)
+    subject = PROGRAMS[manifest.program].subject
 
     problems = [f for f in result.findings if f.severity in ("error", "warning")]
     notes = [f for f in result.findings if f.severity not in ("error", "warning")]

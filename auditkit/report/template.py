@@ -13,22 +13,12 @@ import datetime as dt
 import io
 
 from auditkit.errors import PackageError
+from auditkit.programs import PROGRAMS
 from auditkit.schemas import TABLES, TableSpec
 
 WORKBOOK = "报送数据.xlsx"
 FIRST_DATA_ROW = 4  # title line, unit line, header
 VALIDATED_ROWS = 1000
-
-# The tables each program's package may hold, in the order a filer fills them in. Only those
-# registered in auditkit.schemas.TABLES become sheets, so the template grows with the checks.
-PROGRAM_TABLES = {
-    "resident-subsidy": ("settlement", "local_funds", "payments", "documents", "filings", "reward",
-                         "students", "performance"),
-    "medical-assistance": ("assistance", "documents", "filings", "performance"),
-    "pooling": ("pooling_uploads", "risk_pool", "deficits", "documents"),
-    "contributions": ("contribution_bases", "contributions", "fund_budgets"),
-}
-LARGE_TABLES = ("roster", "national_list", "other_coverage", "deaths")
 
 _NUMBER_FORMATS = {"amount": "#,##0.00", "per_head": "#,##0.00", "count": "0", "share": "0.00", "date": "yyyy-mm-dd"}
 
@@ -64,9 +54,9 @@ def template_files(program: str, jurisdiction: str = "nmg", year: int | None = N
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    if program not in PROGRAM_TABLES:
-        raise PackageError(f"未知的项目类型“{program}”，应为 {'、'.join(PROGRAM_TABLES)} 之一")
-    names = [n for n in PROGRAM_TABLES[program] if n in TABLES and not TABLES[n].large]
+    if program not in PROGRAMS:
+        raise PackageError(f"未知的项目类型“{program}”，应为 {'、'.join(PROGRAMS)} 之一")
+    names = PROGRAMS[program].sheets
     if not names:
         raise PackageError(f"项目类型“{program}”的报送表尚未定义，暂不能生成模板")
     year = year or dt.date.today().year - 1
@@ -115,7 +105,7 @@ def template_files(program: str, jurisdiction: str = "nmg", year: int | None = N
         "[tables]",
         *[f'{name} = "{WORKBOOK}#{TABLES[name].label}"' for name in names],
         *[f"# {name} = \"{name}.parquet\"  # {TABLES[name].label}（CSV 或 Parquet）"
-          for name in LARGE_TABLES if name in TABLES and program == "resident-subsidy"],
+          for name in PROGRAMS[program].files],
         "",
     ]
     return {"submission.toml": "\n".join(lines).encode("utf-8"), WORKBOOK: buffer.getvalue()}

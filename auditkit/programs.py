@@ -1,0 +1,135 @@
+"""The programs auditkit audits, each declared once: what the rest of auditkit reads about it.
+
+A program is what the manifest's ``submission.program`` names. Its declaration says which
+tables a package may hold (in the order a filer fills them in), which of them the blank
+template asks to be filled, the words its documents' titles use, the check families its review
+groups findings under, and how its assessment (the recomputed settlement or allocation) is
+made. The loader, the runner, the template writer, the review document and the JSON read these
+declarations; none of them names a program itself.
+
+Check families (``FAMILIES``) are the letters of a check code and the heading a review groups
+their findings under, in the order the review presents them: money first, then enrollment,
+deadlines and the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Family:
+    prefix: str  # the letters of a check code: "ST" for ST001–ST006
+    heading: str  # the review's heading for its findings: 结算资金计算方面
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("ST", "结算资金计算方面"),
+    Family("AR", "地方财政补助资金到位方面"),
+    Family("FE", "多报虚报参保人数扣减方面"),
+    Family("EN", "参保人数核实方面"),
+    Family("US", "高校学生参保补助方面"),
+    Family("RW", "奖励资金分配方面"),
+    Family("DS", "资金拨付方面"),
+    Family("AL", "医疗救助资金分配方面"),
+    Family("DL", "资金下达和材料报送时限方面"),
+    Family("PL", "盟级统筹基金管理方面"),
+    Family("CT", "缴费及自治区级统筹方面"),
+    Family("PF", "绩效目标及预算科目方面"),
+    Family("IN", "数据读取方面"),
+)
+OTHER_FAMILY = "其他方面"  # the heading of a code no family declares (a user's own check)
+
+
+def family_of(code: str) -> tuple[int, str]:
+    """The family's place in the review's order and its heading; unknown codes come last."""
+    for index, family in enumerate(FAMILIES):
+        if code.startswith(family.prefix):
+            return index, family.heading
+    return len(FAMILIES), OTHER_FAMILY
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """How a program's assessment is made: from which table, by which function, and the figures
+    of each row that the JSON result carries (besides ``declared`` and ``basis``)."""
+
+    table: str  # computed only when the package holds this table
+    compute: Callable[[Any, Any], list]  # (Submission, Rulebook | None) -> rows
+    fields: tuple[str, ...]
+
+
+def _settlement(sub, rules) -> list:
+    from auditkit.settlement import assess
+
+    return assess(sub, rules).rows
+
+
+def _allocation(sub, rules) -> list:
+    from auditkit.allocation import assess_allocation
+
+    return assess_allocation(sub, rules)
+
+
+@dataclass(frozen=True)
+class Program:
+    key: str  # as the manifest writes it: submission.program = "resident-subsidy"
+    name: str  # in Chinese, for the template's dropdown and for messages
+    subject: str  # a document's title: 关于{Y}年度{subject}的审核意见
+    tables: tuple[str, ...]  # the tables a package may hold, in the order a filer fills them in
+    required: tuple[str, ...]  # tables the template's sheets must fill; the others may stay empty
+    families: tuple[str, ...]  # the prefixes of the check families that apply
+    assessment: Assessment | None = None
+
+    @property
+    def sheets(self) -> tuple[str, ...]:
+        """The tables the blank template gives a sheet: every table but the roster-sized ones
+        (CSV or Parquet files of millions of rows), of those the schema registry knows."""
+        from auditkit.schemas import TABLES
+
+        return tuple(t for t in self.tables if t in TABLES and not TABLES[t].large)
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The roster-sized tables, given as files beside the workbook."""
+        from auditkit.schemas import TABLES
+
+        return tuple(t for t in self.tables if t in TABLES and TABLES[t].large)
+
+
+_PROGRAMS = (
+    Program(
+        "resident-subsidy", "城乡居民基本医疗保险补助资金结算", "城乡居民基本医疗保险补助资金结算",
+        tables=("settlement", "local_funds", "payments", "documents", "filings", "reward", "students",
+                "performance", "roster", "national_list", "other_coverage", "deaths"),
+        required=("settlement",),
+        families=("IN", "ST", "AR", "FE", "EN", "US", "RW", "DS", "DL", "PF"),
+        assessment=Assessment("settlement", _settlement, (
+            "enrolled", "entitled", "preallocated", "arrival_rate", "arrival_deduction",
+            "over_report_deduction", "settlement", "next_preallocated")),
+    ),
+    Program(
+        "medical-assistance", "医疗救助补助资金分配", "医疗救助补助资金分配",
+        tables=("assistance", "documents", "filings", "performance"),
+        required=("assistance",),
+        families=("IN", "ST", "AL", "DL", "PF"),
+        assessment=Assessment("assistance", _allocation,
+                              ("fund", "allocated", "need_share", "performance_share")),
+    ),
+    Program(
+        "pooling", "医疗保险基金盟级统筹", "医疗保险基金盟级统筹",
+        tables=("pooling_uploads", "risk_pool", "deficits", "documents"),
+        required=(),
+        families=("IN", "ST", "PL", "DL", "PF"),
+    ),
+    Program(
+        "contributions", "基本医疗保险缴费及自治区级统筹", "基本医疗保险缴费及自治区级统筹",
+        tables=("contribution_bases", "contributions", "fund_budgets"),
+        required=(),
+        families=("IN", "ST", "CT", "PF"),
+    ),
+)
+
+PROGRAMS: dict[str, Program] = {program.key: program for program in _PROGRAMS}
