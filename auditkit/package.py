@@ -19,8 +19,10 @@ from typing import Any
 
 import polars as pl
 
+from auditkit.dates import parse_date, serial_date
 from auditkit.errors import PackageError, column_letter
 from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
+from auditkit.notes import ReadingNote, ReadingNotes
 from auditkit.money import UNIT_NAMES, parse_decimal, parse_share, to_declared, unit_from_word
 from auditkit.programs import PROGRAMS
 from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec, unit_in_header
@@ -101,6 +103,8 @@ class Submission:
     # how the run is carried out, set by the caller (the CLI): engine, spark_remote, buckets,
     # reveal_ids, progress (a callback); never part of the findings' inputs
     options: dict[str, Any] = field(default_factory=dict, repr=False)
+    # doubtful or repaired readings, turned into IN findings by checks/input.py
+    notes: ReadingNotes = field(default_factory=ReadingNotes)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
@@ -115,6 +119,12 @@ class Submission:
 
     def table(self, name: str) -> Table:
         return self.tables[name]
+
+    def note_reading(self, code: str, message: str, **where: Any) -> ReadingNote:
+        """Record a doubtful or repaired reading (``ReadingNotes.add``: table, file, sheet, rows,
+        column, count, severity, region, subject, recommendation, figures); checks/input.py
+        reports it as an IN finding. Info or warning only: raises ValueError otherwise."""
+        return self.notes.add(code, message, **where)
 
     def cached(self, key: str, compute):
         if key not in self._cache:
@@ -228,18 +238,15 @@ def _unit_key(value: Any) -> str | None:
 
 
 def _as_date(value: Any, error) -> dt.date:
+    """A date cell's date, or the text of one read by the one date grammar (auditkit.dates)."""
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
-    if not match:
+    parsed = parse_date(str(value))
+    if parsed is None:
         raise error()
-    try:
-        return dt.date(*map(int, match.groups()))
-    except ValueError:
-        raise error() from None
+    return parsed
 
 
 # --- tables -------------------------------------------------------------------------------
@@ -275,7 +282,47 @@ def _is_total(text: str) -> bool:
     return re.sub(r"\s+", "", text) in TOTAL_NAMES
 
 
-def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
+def _serial_columns(grid: Grid, spec: TableSpec, columns: dict[str, int], start: int,
+                    name: str, headers: dict[str, str], notes: ReadingNotes | None) -> set[str]:
+    """The date columns whose every value is a whole number in the range of Excel serial dates
+    (a CSV saved from a date column formatted as numbers, or number cells in a date column):
+    they are read as serials, and the reading is noted (IN003). A column that mixes serials with
+    written dates is not: its serials are refused, naming the cell."""
+    found = set()
+    for column, position in columns.items():
+        if spec.column(column).kind != "date":
+            continue
+        rows = []
+        for index in range(start, len(grid.rows)):
+            row = grid.rows[index]
+            cell = row[position] if position < len(row) else Cell("")
+            if not cell.text or isinstance(cell.value, (dt.date, dt.datetime)):
+                if cell.text and isinstance(cell.value, (dt.date, dt.datetime)):
+                    rows = []
+                    break
+                continue
+            if serial_date(cell.value if isinstance(cell.value, (int, float)) else cell.text) is None:
+                rows = []
+                break
+            rows.append(index + 1)
+            if len(rows) == 1:
+                example = (cell.text, serial_date(cell.value if isinstance(cell.value, (int, float)) else cell.text))
+        if rows:
+            found.add(column)
+            if notes is not None:
+                notes.add("IN003", f"{spec.label}“{headers[column]}”列的{len(rows)}个值为整数，系 Excel 日期序列号"
+                          f"（如第{rows[0]}行“{example[0]}”即{example[1].isoformat()}），已按 Excel 1900 日期系统读作日期",
+                          table=name, file=grid.file, sheet=grid.sheet, rows=rows, column=headers[column],
+                          recommendation="核对读出的日期；今后将该列设为日期格式后再导出。")
+    return found
+
+
+def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | None = None) -> Table:
+    """Read one table of the package (``TABLES[name]``) from its grid.
+
+    Doubtful or repaired readings are recorded in ``notes`` (IN findings); what cannot be read
+    raises PackageError naming file, sheet, row and column.
+    """
     spec = TABLES[name]
     header_index, sheet_unit, unit_row = _find_header(grid, spec)
     header = grid.rows[header_index]
@@ -306,6 +353,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
             raise PackageError(f"缺少必需的列“{column.label}”", file=grid.file, sheet=grid.sheet,
                                row=header_index + 1)
 
+    serials = _serial_columns(grid, spec, columns, header_index + 1, name, headers, notes)
     data: dict[str, list] = {c: [] for c in columns}
     tolerances: dict[str, list] = {c: [] for c in columns if spec.column(c).kind in ("amount", "per_head")}
     row_numbers: list[int] = []
@@ -323,6 +371,9 @@ def load_table(name: str, grid: Grid, manifest: Manifest) -> Table:
             unit = "yuan" if kind == "per_head" else column_units.get(column, table_unit)
             where = dict(file=grid.file, sheet=grid.sheet, row=index + 1,
                          column=headers[column])
+            if column in serials and cell.text:
+                record[column], tol[column] = serial_date(cell.value if isinstance(cell.value, (int, float)) else cell.text), None
+                continue
             record[column], tol[column] = _convert(cell, kind, unit, where)
         region = record.get(spec.key) if spec.key else None
         if spec.has_total and isinstance(region, str) and _is_total(region):
@@ -355,7 +406,7 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         return text, None
     if kind == "date":
         return _as_date(cell.value if cell.value is not None else text,
-                        lambda: PackageError(f"应为日期（如 2023-06-30），实为“{text}”", **where)), None
+                        lambda: PackageError(f"应为日期（如 2023-06-30、2023/6/30、2023年6月30日），实为“{text}”", **where)), None
     if isinstance(cell.value, (int, float)) and not isinstance(cell.value, bool):
         value = _bounded(Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value),
                          text, kind, where)
@@ -534,6 +585,7 @@ def load_package(path: str | Path) -> Submission:
     tables: dict[str, Table] = {}
     large: dict[str, Path] = {}
     inputs = [manifest_input]
+    notes = ReadingNotes()
     for name, reference in sorted(manifest.tables.items()):
         relative, _, sheet = reference.partition("#")
         if path.is_file() and not relative:
@@ -561,5 +613,5 @@ def load_package(path: str | Path) -> Submission:
             grid = read_parquet(file_path, shown)
         else:
             raise PackageError(f"不支持的文件类型“{suffix}”，应为 .csv、.xlsx 或 .parquet", file=shown)
-        tables[name] = load_table(name, grid, manifest)
-    return Submission(path, manifest, tables, inputs, large)
+        tables[name] = load_table(name, grid, manifest, notes)
+    return Submission(path, manifest, tables, inputs, large, notes=notes)

@@ -70,7 +70,9 @@ def why_not(spec: CheckSpec, sub: Submission, rules: Rulebook | None) -> str | N
 
 def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Result:
     result = Result(sub, rules)
-    for spec in specs:
+    # the IN checks report reading notes, some of which are made while other checks read their
+    # input (a roster): they run last
+    for spec in sorted(specs, key=lambda s: s.code.startswith("IN")):
         if sub.manifest.program not in spec.programs:
             continue  # another program's check: it does not apply, so it is not "skipped"
         reason = why_not(spec, sub, rules)
