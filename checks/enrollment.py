@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
-from auditkit.enrollment import RegionCounts, roster_result
+from auditkit.enrollment import RegionCounts, files_shown, roster_result
 from auditkit.findings import mask_id
 from auditkit.ids import ADDRESS_CODE, BIRTH_DATE, CHECK_DIGIT, MALFORMED, REASON_NAMES
 from auditkit.enrollment.cells import COUNTY_REASONS
@@ -60,7 +60,7 @@ def _evidence(sub, counts: RegionCounts, code: str, records: int) -> Evidence:
     reveal = bool(sub.options.get("reveal_ids"))
     rows = [{"身份证号": number if reveal else mask_id(number), "参保地区": counts.region}
             for number in counts.samples.get(code, [])]
-    return Evidence(count=records, rows=rows, where=sub.large["roster"].name)
+    return Evidence(count=records, rows=rows, where=files_shown(sub))
 
 
 def _regions(sub, rules, code: str) -> Iterator[tuple[RegionCounts, int]]:
@@ -126,7 +126,7 @@ def invalid_id(sub, rules) -> Iterator[Finding]:
                            "校验码写作小写“x”，已按大写“X”核对，未予剔除。"),
                 recommendation="按GB 11643的规定，身份证号校验码统一以大写“X”登记。",
                 figures={"records": counts.lower_x},
-                evidence=Evidence(count=counts.lower_x, where=sub.large["roster"].name))
+                evidence=Evidence(count=counts.lower_x, where=files_shown(sub)))
 
 
 @check("EN011", "参保地区划代码无法确定盟市", cites="内财社〔2025〕357号 第十七条", needs=NEEDS, params=PARAMS)
@@ -212,6 +212,20 @@ def died_before_census(sub, rules) -> Iterator[Finding]:
     day = f"{sub.year}年{rules.get('enrollment.census_day').value}"
     yield from _excluded(sub, rules, "EN008", f"有{{n}}人已于{day}前死亡",
                          "根据死亡人员信息及时办理参保终止，并相应核减申报参保人数。")
+
+
+@check("EN010", "6月30日后参保的记录计入了6月底参保人数", cites="内财社〔2025〕357号 第十条（6月底参保人数）",
+       needs=NEEDS, params=PARAMS + ["enrollment.exclude_enrolled_after_census"])
+def enrolled_after_census(sub, rules) -> Iterator[Finding]:
+    """补助资金按当年6月底参保人数计算，6月30日以后才参保的记录不计入6月底参保人数；规则库可设置不予剔除。
+
+    Last in the cascade (after EN008): a record left after EN001–EN008 whose region keeps its
+    earliest record, and that record was enrolled after the census day, is excluded. A missing
+    or unreadable date is not "after" (an unreadable one is named by IN002).
+    """
+    day = f"{sub.year}年{rules.get('enrollment.census_day').value}"
+    yield from _excluded(sub, rules, "EN010", f"有{{n}}人的参保日期晚于{day}",
+                         f"核实上述人员的参保日期；{day}以后参保的，不计入当年6月底参保人数，并相应核减申报参保人数。")
 
 
 @check("EN009", "申报参保人数多于经审核认定的参保人数", cites="内财社〔2025〕357号 第十条、第十七条",

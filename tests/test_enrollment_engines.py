@@ -88,7 +88,7 @@ def test_spark_connect_through_the_cli():
 
 # The fixtures of roster exports (tests/test_roster_exports.py): every engine, whole or in
 # buckets, must write the same JSON bytes.
-EXPORTS = [FIXTURES / name for name in ("roster-counties",)]
+EXPORTS = [FIXTURES / name for name in ("roster-counties", "roster-unicode-text", "roster-gb18030-markers", "roster-workbooks")]
 
 
 def _json(tmp_path, package: Path, *extra: str) -> bytes:
@@ -97,7 +97,7 @@ def _json(tmp_path, package: Path, *extra: str) -> bytes:
     from auditkit.cli import app
 
     out = tmp_path / f"{package.name}-{'-'.join(extra)}.json"
-    result = CliRunner().invoke(app, ["check", str(package), "--select", "EN", "--output", str(out), *extra])
+    result = CliRunner().invoke(app, ["check", str(package), "--select", "EN,IN", "--output", str(out), *extra])
     assert result.exit_code in (0, 1), result.output
     return out.read_bytes()
 

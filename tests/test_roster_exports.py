@@ -104,7 +104,7 @@ def test_records_without_a_usable_county():
     unknown = regions[UNKNOWN_REGION]
     assert (unknown.records, unknown.excluded, unknown.verified) == (4, {"EN011": 4}, 0)
     assert unknown.county_reasons == EN011_EXPECTED
-    assert result.repaired == {"county": 2}
+    assert result.repaired == {("county", "roster.csv"): 2}
 
     run = run_check(COUNTIES, select=["EN"])
     en011 = [f for f in run.findings if f.code == "EN011"]
@@ -131,3 +131,125 @@ def test_enrollment_counts_without_a_standard(tmp_path):
         ("EN003", "呼和浩特市"): 1, ("EN003", "包头市"): 1, ("EN005", "呼和浩特市"): 1, ("EN011", None): 4}
     for finding in found.values():
         assert finding.effect.amount == 0 and "未载明2031年国家补助标准" in finding.condition
+
+
+# --- exports: encodings, separators, markers, dates (items 1–3, EN010) ----------------------------
+
+def _findings(package: Path, **options):
+    run = run_check(package, select=["EN", "IN"], options=options)
+    errors = {(f.code, f.region): f.effect.persons for f in run.findings if f.severity == "error"}
+    return run, errors
+
+
+def _notes(run, code: str):
+    return [f for f in run.findings if f.code == code]
+
+
+def test_unicode_text_export():
+    """fixtures/roster-unicode-text/roster.txt, as Excel saves “Unicode 文本”: UTF-16LE with a
+    byte-order mark, tab-separated, CRLF, the sheet's title on line 1, the header on line 2, a
+    合计 row at the end (not a record). Persons 一…十 in 150102, 十一 an employee:
+
+    - 二 has a zero-width space inside, 三 is in full-width digits, 四 between no-break spaces, 五
+      full-width with a full-width lowercase ｘ and an ideographic space: 4 IDs repaired (IN003),
+      none excluded; 五's x is also the lowercase-x info (1).
+    - dates 2023年3月1日, 2023/3/1, 20230301 read; 六 2023/7/1 and 七 20231228 are after June 30:
+      EN010 2. 八 "2023年13月1日" (line 10) is no date: IN002, kept as undated. 十 on 2023-06-30:
+      kept.
+    - 九 in 150102 on 2023-02-01 and in 150203 (包头市) on "二〇二三年三月" (line 12, IN002): the
+      undated record sorts last, so 包头市's is EN004.
+
+    呼和浩特市: 10 records, EN010 2, verified 8 (declared 8: no EN009). 包头市: 1 record, EN004 1,
+    verified 0; declared 1: EN009 1."""
+    run, errors = _findings(FIXTURES / "roster-unicode-text")
+    assert errors == {("EN010", "呼和浩特市"): 2, ("EN004", "包头市"): 1, ("EN009", "包头市"): 1}
+    assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 8, "包头市": 0}
+    (unread,) = _notes(run, "IN002")
+    assert unread.evidence.count == 2 and unread.evidence.rows == [{"行": 10}, {"行": 12}]
+    assert "不因参保日期晚于2023年6月30日剔除" in unread.condition
+    (repaired,) = _notes(run, "IN003")
+    assert repaired.evidence.count == 4 and "roster.txt" in repaired.evidence.where
+    lower = [f for f in run.findings if f.code == "EN002" and f.severity == "info"]
+    assert [f.figures["records"] for f in lower] == [1]
+
+
+def test_gb18030_export_with_text_markers_and_chinese_death_dates():
+    """fixtures/roster-gb18030-markers: GB18030, Excel's ``sep=;`` line, semicolons, CRLF.
+    甲 and 丁 are written ="…", 乙 '…: 3 IDs repaired, all valid. 新农合 and 城镇居民医保 are the
+    resident scheme. deaths.csv: 丙, 丁 (written with the ="…" marker, quoted as CSV) and 戊 died 2023年3月1日:
+    EN008 3 (the deaths the issue saw missed); 己 on 2023年6月30日 is kept; 庚's date 不详 (line
+    6) is IN002 and 庚 is kept. 赤峰市: 8 records, EN008 3, verified 5; declared 8: EN009 3
+    (3 × 512 = 1,536 元)."""
+    run, errors = _findings(FIXTURES / "roster-gb18030-markers")
+    assert errors == {("EN008", "赤峰市"): 3, ("EN009", "赤峰市"): 3}
+    assert {row.region: row.enrolled for row in run.assessment} == {"赤峰市": 5}
+    assert next(f for f in run.findings if f.code == "EN009").effect.amount == Decimal(1536)
+    (unread,) = _notes(run, "IN002")
+    assert unread.evidence.rows == [{"行": 6}] and "deaths.csv" in unread.evidence.where
+    assert "未作为2023年6月30日前死亡人员剔除" in unread.condition
+    assert sorted((f.evidence.where.split()[0], f.evidence.count) for f in _notes(run, "IN003")) == [
+        ("deaths.csv", 1), ("roster.csv", 3)]
+
+
+def test_roster_in_two_workbooks():
+    """fixtures/roster-workbooks: the manifest names 名册1.xlsx (its sheet 名册1 under a title row;
+    the 说明 sheet has no roster header and is not read) and 名册2.xlsx#Sheet1, whose 参保日期 are
+    numbers (Excel serials: 44958 = 2023-02-01, 44927 = 2023-01-01, 44931 = 2023-01-05, 45108 =
+    2023-07-01). 死亡人员.xlsx: 丙 died 44986 = 2023-03-01.
+
+    甲 in 150102 (01-05) and 150105 (02-01, second file): EN003 1. 乙 in 150102 (02-01) and
+    150203 (01-01): 包头市 earlier, 呼和浩特市's EN004. 丙: EN008. 丁 enrolled 2023-08-01: EN010.
+    戊 (150203, 01-05) kept; 己 (150203, 07-01): EN010.
+    呼和浩特市: 5 records, EN003 1, EN004 1, EN008 1, EN010 1, verified 1 (甲); declared 3: EN009 2.
+    包头市: 3 records, EN010 1, verified 2 (declared 2). Serials read: 4 enrollment dates, 1 death
+    date (IN003)."""
+    run, errors = _findings(FIXTURES / "roster-workbooks")
+    assert errors == {("EN003", "呼和浩特市"): 1, ("EN004", "呼和浩特市"): 1, ("EN008", "呼和浩特市"): 1,
+                      ("EN010", "呼和浩特市"): 1, ("EN010", "包头市"): 1, ("EN009", "呼和浩特市"): 2}
+    assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 1, "包头市": 2}
+    serials = sorted((f.evidence.where.split()[0], f.evidence.count) for f in _notes(run, "IN003"))
+    assert serials == [("名册2.xlsx#Sheet1", 4), ("死亡人员.xlsx#死亡人员", 1)]
+    en003 = next(f for f in run.findings if f.code == "EN003")
+    assert en003.evidence.where == "名册1.xlsx#名册1、名册2.xlsx#Sheet1"
+
+
+def test_en010_can_be_turned_off(tmp_path):
+    """enrollment.exclude_enrolled_after_census = false: 六 and 七 count, 呼和浩特市 verified 10."""
+    override = tmp_path / "count-late.toml"
+    override.write_text("[enrollment.exclude_enrolled_after_census]\nvalue = false\nsource = \"测试\"\nverified = false\n",
+                        encoding="utf-8")
+    run = run_check(FIXTURES / "roster-unicode-text", rulebook=override, select=["EN"])
+    assert not [f for f in run.findings if f.code == "EN010"]
+    assert {row.region: row.enrolled for row in run.assessment}["呼和浩特市"] == 10
+
+
+@pytest.mark.parametrize("written, reason", [
+    ("1.50102E+17", "科学计数法"), ("150102198001010000", "以“000”结尾")])
+def test_spoiled_ids_anywhere_in_the_file_are_refused(tmp_path, written, reason):
+    """Excel's damage past the first 64 KiB the loader samples: 3,000 clean records, then the
+    spoiled ones (one in scientific notation; or 40 ending in 000, where chance gives about 3 in
+    3,040). Refused naming the file and the ID column; never counted as EN002."""
+    import shutil
+
+    from auditkit.errors import PackageError
+    from auditkit.ids import number_from_key
+
+    package = tmp_path / "package"
+    shutil.copytree(FIXTURES / "roster-nmg-2023-clean", package)
+    lines = ["身份证号,参保险种,区划代码,参保日期"]
+    lines += [f"{number_from_key(15010219800101000 + i * 10 + 1)},居民,150102,2023-01-03" for i in range(3000)]
+    lines += [f"{written},居民,150102,2023-01-03"] if written.startswith("1.5") else [
+        f"{number_from_key(15010219810101000 + i * 1000)[:15]}000,居民,150102,2023-01-03" for i in range(40)]
+    (package / "roster.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(PackageError) as caught:
+        run_check(package, select=["EN"])
+    assert reason in str(caught.value) and "roster.csv" in str(caught.value) and "身份证号" in str(caught.value)
+
+
+def test_a_few_real_numbers_ending_in_000_are_not_refused():
+    """Chance: 3 of 3,000 numbers end in 000 (a Poisson mean of 3 gives 3 or more half the time):
+    read, not refused."""
+    from auditkit.enrollment.sources import poisson_tail
+
+    assert poisson_tail(3.0, 3) > 0.5
+    assert poisson_tail(3.04, 40) < 1e-6 and poisson_tail(0.01, 10) < 1e-6

@@ -18,13 +18,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from auditkit.ids import INVISIBLE, SPACES
+
 RESIDENT, EMPLOYEE, UNKNOWN_SCHEME = 1, 2, 0
 
-# Characters that carry nothing a reader sees: zero-width spaces and joiners, word joiner,
-# byte-order mark, soft hyphen, Mongolian vowel separator, direction marks. NFKC keeps them.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-# Spaces of every width that NFKC would turn into an ASCII space, and tabs and line ends.
-SPACES = "\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u1680\t\r\n\v\f "
 
 _RESIDENT_BASES = ("居民", "城乡居民", "城镇居民", "城乡居民基本", "城镇居民基本", "居民基本")
 _EMPLOYEE_BASES = ("职工", "城镇职工", "职工基本", "城镇职工基本")
