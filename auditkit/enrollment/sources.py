@@ -242,11 +242,17 @@ def _refuse_scientific_ids(part: Part, lines: list[str]) -> None:
     header = rows[0] if rows else []
     spec = TABLES[part.table]
     positions = [i for i, h in enumerate(header) if spec.match(h.strip().lstrip("\ufeff")) == "person_id"]
+    numbers = zeros = 0
     for number, row in enumerate(rows[1:], start=part.header_line + 1):
         for i in positions:
             if i < len(row) and SCIENTIFIC.match(row[i]):
                 raise PackageError(_SPOILED.format(written=f"科学计数法数值（“{row[i].strip()}”）"),
                                    file=part.shown, row=number, column=header[i])
+            if i < len(row) and row[i].strip():
+                numbers += 1
+                zeros += row[i].strip().endswith("000")
+    if positions:  # the sample alone may show it (the whole file is counted again when it is read)
+        refuse_spoiled_ids(part, header[positions[0]], numbers, zeros, 0)
 
 
 def _refuse_numeric_parquet(table: str, path: Path, shown: str) -> None:
