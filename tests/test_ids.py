@@ -122,3 +122,30 @@ def test_agrees_with_stdnum(number):
         assert int(compact[6:14]) > CENSUS or int(compact[6:10]) < 1900, number
     else:  # ours valid, stdnum not: only the birth-year rule of the address code
         assert compact[:6] in assigned_codes() and _stdnum_rejects_place_only(compact), number
+
+
+_WIDE = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+
+
+@st.composite
+def exported(draw):
+    """A number of ``numbers()`` as an export may carry it: a text marker (="…" or '), zero-width
+    characters or no-break/ideographic spaces inserted anywhere, full-width digits."""
+    number = draw(numbers())
+    chars = list(number.translate(_WIDE) if draw(st.booleans()) else number)
+    for _ in range(draw(st.integers(0, 3))):
+        chars.insert(draw(st.integers(0, len(chars))), draw(st.sampled_from(["\u200b", "\ufeff", "\u00a0", "\u3000",
+                                                                             "\u2060", "\t"])))
+    marker = draw(st.sampled_from(["", "'", '="', '"']))
+    return number, marker + "".join(chars) + ('"' if marker in ('="', '"') else "")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(exported())
+def test_cleaned_numbers_agree_with_stdnum(pair):
+    """The cleaning is faithful: an exported form reads exactly as the number it carries (the
+    same reason), and python-stdnum agrees on that number as in ``test_agrees_with_stdnum``."""
+    number, written = pair
+    ours = validate([written], CENSUS)[0]
+    assert ours == validate([number], CENSUS, clean=False)[0] or number.strip() != number, (number, written)
+    test_agrees_with_stdnum.hypothesis.inner_test(number)
