@@ -253,3 +253,29 @@ def test_a_few_real_numbers_ending_in_000_are_not_refused():
 
     assert poisson_tail(3.0, 3) > 0.5
     assert poisson_tail(3.04, 40) < 1e-6 and poisson_tail(0.01, 10) < 1e-6
+
+
+def test_another_jurisdiction_counts_persons_without_money(tmp_path):
+    """xj (塔城地区, 2020) has a census day (004 二) but no standard: 甲 twice in 654202 (乌苏市)
+    is EN003 1; 乙 in 654223 (沙湾县's code until 2021) counts in 塔城地区; 丙 in 150102 (呼和浩特市)
+    is outside the jurisdiction: EN011 1. Verified 塔城地区 2; no amounts, and the conditions
+    say the standard is not in the rulebook."""
+    from auditkit.ids import number_from_key
+
+    package = tmp_path / "xj"
+    package.mkdir()
+    a, b, c = (number_from_key(k) for k in (65420219800101001, 65422319810202002, 15010219820303003))
+    (package / "roster.csv").write_text(
+        "公民身份号码,险种,参保地区划代码,参保日期\n"
+        f"{a},居民,654202,2020-01-02\n{a},居民,654202,2020-01-03\n{b},居民,654223,2020-01-04\n"
+        f"{c},居民,150102,2020-01-05\n", encoding="utf-8")
+    (package / "submission.toml").write_text(
+        '[submission]\nprogram = "resident-subsidy"\njurisdiction = "xj"\nyear = 2020\nfunding_level = "regional"\n'
+        'submitter = "塔城地区财政局"\nexample = true\n\n[tables]\nroster = "roster.csv"\n', encoding="utf-8")
+    sub = load_package(package)
+    regions = roster_result(sub, load_rulebook("xj")).regions
+    assert (regions["塔城地区"].records, regions["塔城地区"].excluded, regions["塔城地区"].verified) == (3, {"EN003": 1}, 2)
+    run = run_check(package, select=["EN"])
+    found = {(f.code, f.region): f for f in run.findings}
+    assert {k: f.effect.persons for k, f in found.items()} == {("EN003", "塔城地区"): 1, ("EN011", None): 1}
+    assert all(f.effect.amount == 0 and "未载明2020年国家补助标准" in f.condition for f in found.values())
