@@ -279,3 +279,31 @@ def test_another_jurisdiction_counts_persons_without_money(tmp_path):
     found = {(f.code, f.region): f for f in run.findings}
     assert {k: f.effect.persons for k, f in found.items()} == {("EN003", "塔城地区"): 1, ("EN011", None): 1}
     assert all(f.effect.amount == 0 and "未载明2020年国家补助标准" in f.condition for f in found.values())
+
+
+def test_mixed_encodings_are_refused_naming_the_line(tmp_path):
+    """A UTF-8 roster of 5,000 lines (far past the 64 KiB sample) with line 4,001 pasted in
+    GB18030, and a GB18030 roster with line 3 in UTF-8: each refused naming the file and that
+    line. A clean GB18030 file and a UTF-16 one are read."""
+    from auditkit.enrollment.sources import detect_encoding
+    from auditkit.errors import PackageError
+
+    lines = ["公民身份号码,险种,参保地区划代码,参保日期"] + [f"15010219800101{i:04d},居民,150102,2023-01-03"
+                                                   for i in range(4999)]
+    utf8 = tmp_path / "utf8.csv"
+    utf8.write_bytes(b"".join((line + "\n").encode("gb18030" if number == 4001 else "utf-8")
+                              for number, line in enumerate(lines, start=1)))
+    gb = tmp_path / "gb.csv"
+    gb.write_bytes(b"".join((line + "\n").encode("utf-8" if number == 3 else "gb18030")
+                            for number, line in enumerate(lines[:10], start=1)))
+    for path, line in ((utf8, 4001), (gb, 3)):
+        with pytest.raises(PackageError) as caught:
+            detect_encoding(path, path.name)
+        assert caught.value.row == line and caught.value.file == path.name, str(caught.value)
+        assert "混有不同编码" in str(caught.value)
+    clean = tmp_path / "clean.csv"
+    clean.write_bytes("\n".join(lines[:10]).encode("gb18030"))
+    assert detect_encoding(clean, "clean.csv") == "gb18030"
+    wide = tmp_path / "unicode.txt"
+    wide.write_bytes(("\ufeff" + "\r\n".join(lines[:10])).encode("utf-16-le"))
+    assert detect_encoding(wide, "unicode.txt") == "utf-16"
