@@ -20,21 +20,21 @@ always share a bucket when buckets are cut by the key's residue (a hash of the I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import narwhals as nw
 
+from auditkit.enrollment.cells import (COUNTY_MALFORMED, COUNTY_MISSING, COUNTY_OUTSIDE, COUNTY_UNASSIGNED,
+                                       EMPLOYEE, RESIDENT, UNKNOWN_SCHEME, county_code, plain, scheme_of)
 from auditkit.enrollment.datecols import blank, date_number, date_statistics
-from auditkit.enrollment.cells import (COUNTY_MALFORMED, COUNTY_MISSING, COUNTY_OK, COUNTY_OUTSIDE,
-                                       COUNTY_UNASSIGNED, EMPLOYEE, RESIDENT, UNKNOWN_SCHEME, county_code,
-                                       scheme_of)
 from auditkit.enrollment.engines import Engine
+from auditkit.enrollment.sources import Part, refuse_spoiled_ids
 from auditkit.errors import PackageError
 from auditkit.gbt2260 import prefecture_of
-from auditkit.enrollment.sources import Part, refuse_spoiled_ids
-from auditkit.ids import INVISIBLE, ODD_CHARACTER, SPACES, VALID, add_id_columns, address_columns
+from auditkit.ids import ODD_CHARACTER, VALID, add_id_columns, address_columns
 
 # A record whose county names no region of the jurisdiction (EN011) has the settlement code
 # −reason (auditkit.enrollment.cells.COUNTY_*): it is counted for no region and never compared.
@@ -120,22 +120,27 @@ def _judge_ids(part: Part, stats: dict[str, int], column: str) -> bool:
 
 
 def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Tally,
-             part: Part) -> tuple[nw.LazyFrame, bool, bool]:
+             part: Part) -> tuple[nw.LazyFrame, bool, bool, bool]:
     """The distinct (scheme, county code) pairs as written, each read once in Python: its
     scheme, county and settlement region. A roster has a few hundred such pairs, so joining
     with this table replaces parsing two text columns of every record. The same pass counts
     what decides how the ID column is read (``id_statistics``). A scheme that is neither
     居民 nor 职工 under any of their names stops the run here, before any heavy work.
-    Returns the codebook, whether the IDs need cleaning and whether the enrollment dates are
-    Excel serials."""
+    Returns the codebook, whether the IDs need cleaning, whether the enrollment dates are Excel
+    serials and whether some rows are no records (``_no_records``; ``narrow`` drops them)."""
     pairs = engine.collect(roster.group_by("scheme", "region_code").agg(
         nw.len().alias("records"), *id_statistics(roster), *date_statistics(roster, "enrolled_on")))
     stats = {name: int(pairs[name].sum() or 0) for name in pairs.columns if name.startswith("_")}
     clean = _judge_ids(part, stats, "公民身份号码")
     serials = _serial_column(tally, part, "enrolled_on", stats)
-    rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": []}
+    rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
+                             "_drop": []}
+    blank_pairs = [(s, c) for s, c in pairs.select("scheme", "region_code").iter_rows() if not plain(s) and not plain(c)]
+    drop = bool(blank_pairs) and _no_records(engine, roster, blank_pairs, part)
     for written_scheme, written_code, records in pairs.select("scheme", "region_code", "records").iter_rows():
         scheme = scheme_of(written_scheme)
+        if drop and not plain(written_scheme) and not plain(written_code):
+            scheme = RESIDENT  # rows that are no records, dropped in ``narrow``
         if scheme == UNKNOWN_SCHEME:
             raise PackageError(
                 f"参保险种应为“居民”或“职工”（resident/employee，或新农合、城镇居民医保、城镇职工基本医疗保险等），"
@@ -143,11 +148,22 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Ta
         settle, county, repaired = settlement_of(written_code, settings)
         if repaired:
             tally.add(tally.repaired, ("county", part.shown), records)
-        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle)):
+        dropped = drop and not plain(written_scheme) and not plain(written_code)
+        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, dropped)):
             rows[name].append(value)
     book = engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
-                               "_county": "int64", "_settle": "int64"})
-    return book, clean, serials
+                               "_county": "int64", "_settle": "int64", "_drop": "boolean"})
+    return book, clean, serials, drop
+
+
+def _no_records(engine: Engine, roster: nw.LazyFrame, blank_pairs: list, part: Part) -> bool:
+    """Whether the rows without a scheme or a county are all rows that are no records: blank
+    rows, and a 合计 or note row under the table (no six digits of a number in the ID column).
+    Only such rows are read here, so it costs nothing when there are none."""
+    schemes, codes = sorted({s for s, _ in blank_pairs}), sorted({c for _, c in blank_pairs})
+    written = engine.collect(roster.filter(nw.col("scheme").is_in(schemes) & nw.col("region_code").is_in(codes))
+                             .select("person_id"))["person_id"].to_list()
+    return not any(re.search("[0-9]{6}", plain(text)) for text in written if text)
 
 
 def _serial_column(tally: Tally, part: Part, column: str, stats: dict[str, int]) -> bool:
@@ -161,7 +177,7 @@ def _serial_column(tally: Tally, part: Part, column: str, stats: dict[str, int])
 
 
 def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: nw.LazyFrame,
-           clean: bool = False, source: int = 0, serials: bool = False) -> nw.LazyFrame:
+           clean: bool = False, source: int = 0, serials: bool = False, drop: bool = False) -> nw.LazyFrame:
     """Pass one: the roster reduced to what the cascade needs, one row per record; ``source``
     numbers the part it came from."""
     if "enrolled_on" in roster.columns:
@@ -175,6 +191,8 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
     frame = roster.select(nw.col("person_id"), nw.col("scheme"), nw.col("region_code"), enrolled.alias("enrolled"),
                           unread.alias("date_unread"))
     frame = frame.join(book, on=["scheme", "region_code"], how="left")
+    if drop:
+        frame = frame.filter(~nw.col("_drop"))
     frame = add_id_columns(frame, "person_id", settings.census_day, codes, clean=clean)
     county = nw.col("_county")
     frame = frame.select(
@@ -194,20 +212,14 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
 
 def prepared(roster: nw.LazyFrame, part: Part) -> nw.LazyFrame:
     """The roster's scheme and county code as text, missing ones as empty text (so that they
-    join with the codebook). Rows that are no records are left out: blank rows, and a 合计
-    or note row under the table (no scheme, no county, and no digits of a number in the ID
-    column)."""
+    join with the codebook)."""
     missing = [c for c in ("person_id", "scheme", "region_code") if c not in roster.columns]
     if missing:
         labels = {"person_id": "公民身份号码", "scheme": "险种", "region_code": "参保地区划代码"}
         raise PackageError(f"参保人员名册缺少必需的列“{'、'.join(labels[c] for c in missing)}”", file=part.shown)
-    roster = roster.with_columns(nw.col("person_id").cast(nw.String),
-                                 nw.col("scheme").cast(nw.String).fill_null(""),
-                                 nw.col("region_code").cast(nw.String).fill_null(""))
-    blank = f"^[{INVISIBLE}{SPACES}]*$"
-    no_record = (nw.col("scheme").str.contains(blank) & nw.col("region_code").str.contains(blank)
-                 & ~nw.col("person_id").str.contains("[0-9０-９]{6}").fill_null(False))
-    return roster.filter(~no_record)
+    return roster.with_columns(nw.col("person_id").cast(nw.String),
+                               nw.col("scheme").cast(nw.String).fill_null(""),
+                               nw.col("region_code").cast(nw.String).fill_null(""))
 
 
 def _distinct(frame: nw.LazyFrame) -> nw.LazyFrame:
@@ -354,9 +366,10 @@ def run(engine: Engine, tables: dict[str, list[Part]], settings: Settings,
     frames = []
     for part in tables["roster"]:
         roster = prepared(engine.scan(part), part)
-        book, clean, serials = codebook(engine, roster, settings, tally, part)
+        book, clean, serials, drop = codebook(engine, roster, settings, tally, part)
         tally.sources.append(part.shown)
-        frames.append(narrow(roster, settings, codes, book, clean, source=len(tally.sources) - 1, serials=serials))
+        frames.append(narrow(roster, settings, codes, book, clean, source=len(tally.sources) - 1, serials=serials,
+                             drop=drop))
     roster = frames[0] if len(frames) == 1 else nw.concat(frames, how="vertical")
     lists: dict[str, nw.LazyFrame | None] = {}
     for name in ("national_list", "other_coverage", "deaths"):
