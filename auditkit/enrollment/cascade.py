@@ -56,6 +56,9 @@ class Settings:
     # prefecture code (today's or a former one) -> the code of the jurisdiction's region that
     # settles it; empty when the rulebook names no regions (every assigned code then counts)
     regions: dict[int, int] = field(default_factory=dict)
+    # a package of one 盟市's counties (issue 13): county code as written -> (today's county
+    # code, its 盟市's code); records are then counted per county, duplicates still per 盟市
+    places: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -134,7 +137,7 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Ta
     clean = _judge_ids(part, stats, "公民身份号码")
     serials = _serial_column(tally, part, "enrolled_on", stats)
     rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
-                             "_drop": []}
+                             "_place": [], "_drop": []}
     blank_pairs = [(s, c) for s, c in pairs.select("scheme", "region_code").iter_rows() if not plain(s) and not plain(c)]
     drop = bool(blank_pairs) and _no_records(engine, roster, blank_pairs, part)
     for written_scheme, written_code, records in pairs.select("scheme", "region_code", "records").iter_rows():
@@ -148,11 +151,16 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Ta
         settle, county, repaired = settlement_of(written_code, settings)
         if repaired:
             tally.add(tally.repaired, ("county", part.shown), records)
+        place = settle  # where the record is counted: its 盟市, or in a county package its county today
+        if county in settings.places:
+            place, settle = settings.places[county]
+            county = place
         dropped = drop and not plain(written_scheme) and not plain(written_code)
-        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, dropped)):
+        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, place,
+                                      dropped)):
             rows[name].append(value)
     book = engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
-                               "_county": "int64", "_settle": "int64", "_drop": "boolean"})
+                               "_county": "int64", "_settle": "int64", "_place": "int64", "_drop": "boolean"})
     return book, clean, serials, drop
 
 
@@ -199,6 +207,7 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
         "id_reason", "id_key", "id_lower_x", "id_repaired", "date_unread", nw.lit(source, nw.Int64).alias("source"),
         nw.col("_scheme").alias("scheme"),
         nw.col("_settle").alias("settle"),
+        nw.col("_place").alias("place"),
         (nw.col("enrolled") * 1_000_000 + county.fill_null(MISSING_COUNTY)).alias("sortkey"),
         # the written number of an invalid ID, for evidence only
         nw.when(nw.col("id_reason") > 1).then(nw.col("id_number")).alias("bad_id"),
@@ -263,7 +272,7 @@ def person_set(engine: Engine, parts: list[Part], settings: Settings, codes: nw.
 
 
 def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
-    summary = engine.collect(part.group_by("settle", "scheme", "id_reason", "source").agg(
+    summary = engine.collect(part.group_by("place", "scheme", "id_reason", "source").agg(
         nw.len().alias("records"),
         nw.col("id_repaired").cast(nw.Int64).sum().alias("repaired"),
         nw.col("date_unread").cast(nw.Int64).sum().alias("unread"),
@@ -277,7 +286,7 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
         tally.add(tally.unread, ("roster", "enrolled_on", tally.sources[row["source"]]), row["unread"])
         if row["scheme"] != RESIDENT:
             continue
-        region, reason = row["settle"], row["id_reason"]
+        region, reason = row["place"], row["id_reason"]
         tally.add(tally.records, region, row["records"])
         tally.add(tally.lower_x, region, row["lower_x"])
         if reason == VALID:
@@ -299,7 +308,7 @@ def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame |
     valid = part.filter(nw.col("id_reason") == VALID)
     # a record counted for no region (EN011) is never a duplicate of another, nor the one kept
     residents = (valid.filter((nw.col("scheme") == RESIDENT) & (nw.col("settle") > 0))
-                 .select("id_key", "settle", "sortkey"))
+                 .select("id_key", "settle", "place", "sortkey"))
     employees = _distinct(valid.filter(nw.col("scheme") == EMPLOYEE))
 
     # one row per person and region: EN003 leaves one record of the n
@@ -332,16 +341,23 @@ def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame |
                .when(late).then(10)
                .otherwise(KEPT).cast(nw.Int64))
 
+    decided = flagged.with_columns(outcome.alias("code"))
+    if settings.places:
+        decided = _at_places(residents, decided)
+    else:  # each person and region is counted in that region, on its kept record
+        decided = decided.with_columns(nw.col("settle").alias("place"), nw.col("n").alias("here"),
+                                       nw.lit(1, nw.Int64).alias("kept"))
     counts = engine.collect(
-        flagged.with_columns(outcome.alias("code"),
-                             nw.when(nw.col("n") > 1).then(nw.col("id_key")).alias("duplicated"))
-        .group_by("settle", "code").agg(
-            nw.col("n").sum().alias("records"),
-            nw.len().alias("persons"),
-            nw.col("id_key").min().alias("sample"),
+        # a sample of EN003 where a record of the person is excluded as the extra one
+        decided.with_columns(nw.when(nw.col("here") > nw.col("kept")).then(nw.col("id_key")).alias("duplicated"),
+                             nw.when(nw.col("kept") > 0).then(nw.col("id_key")).alias("carrier"))
+        .group_by("place", "code").agg(
+            nw.col("here").sum().alias("records"),
+            nw.col("kept").sum().alias("persons"),
+            nw.col("carrier").min().alias("sample"),
             nw.col("duplicated").min().alias("duplicated")))
     for row in counts.iter_rows(named=True):
-        region = row["settle"]
+        region = row["place"]
         extra = row["records"] - row["persons"]
         tally.add(tally.excluded, ("EN003", region), extra)
         if extra:
@@ -352,6 +368,17 @@ def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame |
             code = f"EN{row['code']:03d}"
             tally.add(tally.excluded, (code, region), row["persons"])
             tally.sample(code, region, row["sample"])
+
+
+def _at_places(residents: nw.LazyFrame, decided: nw.LazyFrame) -> nw.LazyFrame:
+    """A county package: each person and 盟市 split by the counties its records are in. The
+    kept record (the lowest sort key, whose last six digits are its county) carries the
+    outcome in its county; the person's other records there and elsewhere are EN003 where they
+    are. A record of another 盟市 is counted in that 盟市 (place = settle)."""
+    per_place = residents.group_by("id_key", "settle", "place").agg(nw.len().alias("here"))
+    kept = (nw.col("place") == nw.col("settle")) | (nw.col("place") == nw.col("best") % 1_000_000)
+    return (per_place.join(decided, on=["id_key", "settle"], how="inner")
+            .with_columns(kept.cast(nw.Int64).alias("kept")))
 
 
 def run(engine: Engine, tables: dict[str, list[Part]], settings: Settings,
