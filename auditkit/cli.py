@@ -187,6 +187,7 @@ def check_command(
     spark_remote: Annotated[str | None, typer.Option("--spark-remote", envvar="SPARK_REMOTE",
                                                      help="Spark Connect 地址（默认取环境变量 SPARK_REMOTE；均无则在本机启动 Spark）")] = None,
     buckets: Annotated[int | None, typer.Option("--buckets", min=1, help="名册按身份证号散列分桶处理的桶数（默认按可用内存自动确定）")] = None,
+    prior_year: Annotated[Path | None, typer.Option("--prior-year", help="上年审核结果（JSON，或附带结果的审核意见 PDF、工作底稿），用于与上年对比（YY001）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
@@ -196,7 +197,7 @@ def check_command(
         _check_report_suffix(report)
         progress = _RosterProgress()
         options = {"engine": engine.value, "spark_remote": spark_remote, "buckets": buckets,
-                   "reveal_ids": reveal_ids, "progress": progress}
+                   "reveal_ids": reveal_ids, "progress": progress, "prior_year": prior_year}
         try:
             result = run_check(package, rulebook, select, ignore, checks_dir, options)
         finally:
@@ -334,6 +335,27 @@ def template_command(
             raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))
         write_all_atomically({folder / name: data for name, data in files.items()})
         _console().print(f"空白数据包已写入 {folder}：{'、'.join(files)}")
+        return EXIT_OK
+
+    _guarded(debug, body)
+
+
+@app.command("serve", help="在本机启动审核工作台（网页），在浏览器中上传数据包、查看结果、下载审核文书。")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="端口（默认自动选择空闲端口）")] = 0,
+    host: Annotated[str, typer.Option("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；其他地址需使用访问令牌）")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器")] = False,
+    max_runs: Annotated[int, typer.Option("--max-runs", min=1, help="同时进行的审核任务数（其余排队，默认 1）")] = 1,
+    keep_hours: Annotated[float, typer.Option("--keep-hours", min=0.05, help="上传文件和结果的保留时间（小时，默认 2）")] = 2.0,
+    debug: Annotated[bool, typer.Option("--debug")] = False,
+) -> None:
+    def body() -> int:
+        from auditkit.web import serve
+
+        try:
+            serve(host, port, not no_browser, max_runs, keep_hours, say=_console().print)
+        except OSError as exc:
+            raise PackageError(f"无法在 {host}:{port} 启动服务（{exc.strerror or exc}）；请换一个端口（--port）") from None
         return EXIT_OK
 
     _guarded(debug, body)

@@ -574,6 +574,11 @@ def load_package(path: str | Path) -> Submission:
             raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
         if file_path != path:
             inputs.append(Input(name, shown, _sha256(file_path)))
+        if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
+            from auditkit.feedback import load_feedback
+
+            tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+            continue
         grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
         _note_format(notes, grid, name)
         tables[name] = load_table(name, grid, manifest, notes)

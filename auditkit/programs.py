@@ -38,6 +38,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("PL", "盟级统筹基金管理方面"),
     Family("CT", "缴费及自治区级统筹方面"),
     Family("PF", "绩效目标及预算科目方面"),
+    Family("DF", "直达资金管理方面"),
+    Family("UF", "资金使用跟踪反馈方面"),
+    Family("IC", "居民个人缴费方面"),
+    Family("CC", "文件抄送方面"),
+    Family("MT", "审核材料方面"),
+    Family("YY", "与上年审核结果对比方面"),
     Family("IN", "数据读取方面"),
 )
 OTHER_FAMILY = "其他方面"  # the heading of a code no family declares (a user's own check)
@@ -103,9 +109,9 @@ _PROGRAMS = (
     Program(
         "resident-subsidy", "城乡居民基本医疗保险补助资金结算", "城乡居民基本医疗保险补助资金结算",
         tables=("settlement", "local_funds", "payments", "documents", "filings", "reward", "students",
-                "performance", "roster", "national_list", "other_coverage", "deaths"),
+                "performance", "individual_contributions", "feedback", "roster", "national_list", "other_coverage", "deaths"),
         required=("settlement",),
-        families=("IN", "ST", "AR", "FE", "EN", "US", "RW", "DS", "DL", "PF"),
+        families=("IN", "ST", "AR", "FE", "EN", "US", "RW", "DS", "DL", "PF", "IC", "CC", "MT", "YY", "DF", "UF"),
         assessment=Assessment("settlement", _settlement, (
             "enrolled", "entitled", "preallocated", "arrival_rate", "arrival_deduction",
             "over_report_deduction", "settlement", "next_preallocated")),
@@ -114,7 +120,7 @@ _PROGRAMS = (
         "medical-assistance", "医疗救助补助资金分配", "医疗救助补助资金分配",
         tables=("assistance", "documents", "filings", "performance"),
         required=("assistance",),
-        families=("IN", "ST", "AL", "DL", "PF"),
+        families=("IN", "ST", "AL", "DL", "PF", "CC", "MT", "DF", "UF"),
         assessment=Assessment("assistance", _allocation,
                               ("fund", "allocated", "need_share", "performance_share")),
     ),
