@@ -103,7 +103,9 @@ class Submission:
     manifest: Manifest
     tables: dict[str, Table]
     inputs: list[Input]
-    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables, scanned lazily
+    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables (first file), scanned lazily
+    # each roster-sized table's files and sheets as sniffed on loading (auditkit.enrollment.sources)
+    large_parts: dict[str, list] = field(default_factory=dict, repr=False)
     # optional tables listed but left empty ("not given"): name -> the file (and sheet) as shown
     not_given: dict[str, str] = field(default_factory=dict)
     # how the run is carried out, set by the caller (the CLI): engine, spark_remote, buckets,
@@ -256,6 +258,13 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     for name in tables:
         if name not in TABLES:
             raise fail(f"未知的表名“{name}”，可用的表：{'、'.join(TABLES)}", f"tables.{name}")
+        if isinstance(tables[name], list):
+            # a roster-sized table may come in several files or sheets (Excel's row limit)
+            if not TABLES[name].large:
+                raise fail(f"表“{name}”只能对应一个文件；只有名册类大表可列出多个文件或工作表", f"tables.{name}")
+            if not tables[name] or not all(isinstance(v, str) for v in tables[name]):
+                raise fail(f"表“{name}”应列出一个或多个文件名", f"tables.{name}")
+            tables[name] = "; ".join(tables[name])
     units = {}
     for name, value in data.get("units", {}).items():
         units[name] = _unit_key(value)
@@ -557,61 +566,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# an ID column that passed through a spreadsheet as numbers: 1.50102E+17
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-_SAMPLE_BYTES = 1 << 16
+def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list[Input]) -> list:
+    """The files (or sheets) of a roster-sized table, sniffed by ``auditkit.enrollment.sources``:
+    encodings, separators, workbooks, and numbers Excel has already spoiled. Each file's SHA-256
+    goes into ``inputs`` once."""
+    from auditkit.enrollment.sources import references, sniff
 
-
-def _refuse_numeric_ids(name: str, path: Path, shown: str) -> None:
-    """Refuse a roster-sized table whose ID column came through as numbers: a Parquet column of
-    an integer, float or decimal type, or a CSV whose first rows write IDs as 1.50102E+17.
-    Leading zeros and the X check character are gone then, so no ID can be verified; counting
-    such records as invalid (EN002) would blame the region for the export. Only the schema and
-    the first 64 KiB are read, so a large roster costs nothing here."""
-    spec = TABLES[name]
-    problem = None
-    if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            schema = pq.read_schema(path)
-        except Exception:  # an unreadable file is reported when the engine scans it
-            return
-        for field_ in schema:
-            if spec.match(field_.name) == "person_id" and (
-                    pa.types.is_integer(field_.type) or pa.types.is_floating(field_.type)
-                    or pa.types.is_decimal(field_.type)):
-                problem = (field_.name, None, f"数值型（{field_.type}）")
-                break
-    elif path.suffix.lower() == ".csv":
-        import csv
-        import io
-
-        with path.open("rb") as handle:
-            head = handle.read(_SAMPLE_BYTES)
-        try:
-            text = head.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:  # a character cut at the sample's end, or GB18030
-            cut = exc.start >= len(head) - 3 and len(head) == _SAMPLE_BYTES
-            text = head[:exc.start].decode("utf-8-sig") if cut else head.decode("gb18030", errors="ignore")
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=None)))
-        except csv.Error:  # not this sample's to judge: the engine reads the file and says
-            return
-        header = rows[0] if rows else []
-        positions = [i for i, h in enumerate(header) if spec.match(h.strip()) == "person_id"]
-        for number, row in enumerate(rows[1:-1], start=2):  # the last row may be cut off
-            for i in positions:
-                if i < len(row) and _SCIENTIFIC.match(row[i].strip()):
-                    problem = (header[i], number, f"科学计数法数值（“{row[i].strip()}”）")
-                    break
-            if problem:
-                break
-    if problem:
-        column, row, written = problem
-        raise PackageError(f"身份证号列为{written}，前导零和末位校验码 X 已丢失，无法核验身份证号；"
-                           "请将该列设为文本格式后重新导出", file=shown, row=row, column=column)
+    parts = []
+    for written in references(reference):
+        relative, _, sheet = written.partition("#")
+        file_path = path if (path.is_file() and not relative) else _inside(
+            root, relative, MANIFEST if path.is_dir() else path.name)
+        shown = written if sheet else (relative or path.name)
+        if not file_path.is_file():
+            raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=relative or path.name)
+        if file_path != path and not any((i.table, i.path) == (name, relative) for i in inputs):
+            inputs.append(Input(name, relative, _sha256(file_path)))
+        parts.extend(sniff(name, file_path, sheet or None, shown))
+    return parts
 
 
 def load_package(path: str | Path) -> Submission:
@@ -642,7 +614,12 @@ def load_package(path: str | Path) -> Submission:
     not_given: dict[str, str] = {}
     inputs = [manifest_input]
     notes = ReadingNotes()
+    large_parts: dict[str, list] = {}
     for name, reference in sorted(manifest.tables.items()):
+        if TABLES[name].large:
+            large_parts[name] = _large_parts(name, reference, path, root, inputs)
+            large[name] = large_parts[name][0].path  # scanned by the enrollment engine, never loaded here
+            continue
         relative, _, sheet = reference.partition("#")
         if path.is_file() and not relative:
             file_path = path
@@ -653,10 +630,6 @@ def load_package(path: str | Path) -> Submission:
             raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
         if file_path != path:
             inputs.append(Input(name, shown, _sha256(file_path)))
-        if TABLES[name].large:
-            _refuse_numeric_ids(name, file_path, shown)
-            large[name] = file_path  # scanned by the enrollment engine, never loaded here
-            continue
         if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
             from auditkit.feedback import load_feedback
 
@@ -679,7 +652,8 @@ def load_package(path: str | Path) -> Submission:
     if not_given and not tables and not large:
         raise PackageError(f"清单所列的表（{'、'.join(TABLES[n].label for n in not_given)}）均未填写数据，没有可审核的内容",
                            file=path.name)
-    return Submission(path, manifest, tables, inputs, large, notes=notes, not_given=not_given)
+    return Submission(path, manifest, tables, inputs, large, large_parts=large_parts, notes=notes,
+                      not_given=not_given)
 
 
 def _not_given(name: str, empty: EmptyTable, manifest: Manifest) -> str:
