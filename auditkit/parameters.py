@@ -305,6 +305,8 @@ PARAMETERS: dict[str, ParamSpec] = {spec.key: spec for spec in (
     _p("enrollment.census_day", "month_day", "参保人数统计时点", "The day the enrolled count is taken (6月底)."),
     _p("enrollment.duplicate_keep", "choice", "重复参保记录的处理", "Which of a person's records in two 盟市 is kept (第十七条).",
        choices=(("earliest", "最早", "保留最早", "保留参保日期最早的"), ("none", "全部剔除", "均不计入", "不保留"))),
+    _p("enrollment.exclude_enrolled_after_census", "yes_no", "6月30日后参保的记录是否剔除",
+       "EN010: a roster record enrolled after the census day is not in the June-30 count (第十条)."),
     _p("enrollment.settlement_region_exceptions", "code_map", "旗县结算地区例外",
        "County code -> settlement region code, where the first four digits + 00 do not apply."),
     # medical assistance (内蒙古自治区医疗救助补助资金管理办法 第六条、第七条)

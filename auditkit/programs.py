@@ -88,6 +88,9 @@ class Program:
     required: tuple[str, ...]  # tables the template's sheets must fill; the others may stay empty
     families: tuple[str, ...]  # the prefixes of the check families that apply
     assessment: Assessment | None = None
+    # the manifest's [funds] and [dates] this program's checks read: key -> what it is, in Chinese
+    funds: tuple[tuple[str, str], ...] = ()
+    dates: tuple[tuple[str, str], ...] = ()
 
     @property
     def sheets(self) -> tuple[str, ...]:
@@ -115,6 +118,7 @@ _PROGRAMS = (
         assessment=Assessment("settlement", _settlement, (
             "enrolled", "entitled", "preallocated", "arrival_rate", "arrival_deduction",
             "over_report_deduction", "settlement", "next_preallocated")),
+        funds=(("reward", "奖励补助资金总额（RW001 按参保人数分配）"),),
     ),
     Program(
         "medical-assistance", "医疗救助补助资金分配", "医疗救助补助资金分配",
@@ -123,6 +127,10 @@ _PROGRAMS = (
         families=("IN", "ST", "AL", "DL", "PF", "CC", "MT", "DF", "UF"),
         assessment=Assessment("assistance", _allocation,
                               ("fund", "allocated", "need_share", "performance_share")),
+        funds=(("urban_rural", "城乡医疗救助补助资金总额（AL001 按因素法分配）"),
+               ("emergency", "疾病应急救助资金总额（AL002 按因素法分配）"),
+               ("prior_execution", "本年度医疗救助资金执行数（DL007 提前下达比例的计算基数）")),
+        dates=(("budget_approved_on", "人民代表大会批准本年度预算的日期（DL008）"),),
     ),
     Program(
         "pooling", "医疗保险基金盟级统筹", "医疗保险基金盟级统筹",
@@ -135,6 +143,7 @@ _PROGRAMS = (
         tables=("contribution_bases", "contributions", "fund_budgets"),
         required=(),
         families=("IN", "ST", "CT", "PF"),
+        funds=(("average_wage", "上年度全区全口径城镇单位就业人员平均工资（CT001 缴费基数上下限的计算基数）"),),
     ),
 )
 

@@ -10,6 +10,7 @@ from auditkit.package import Submission
 from auditkit.programs import PROGRAMS
 from auditkit.registry import CheckSpec, NotRun
 from auditkit.rulebook import Rulebook
+from auditkit.schemas import TABLES
 
 @dataclass
 class Skipped:
@@ -52,6 +53,8 @@ def _missing(sub: Submission, need: str) -> str | None:
 
     spec = TABLES.get(table)
     label = spec.label if spec else table  # the table's Chinese name: 参保人员名册, not roster
+    if table in sub.not_given:
+        return f"{label}未填写数据（{sub.not_given[table]}），视为未报送"
     if table not in sub.tables and table not in sub.large:
         return f"数据包中没有{label}"
     if column and not sub.has(table, column):

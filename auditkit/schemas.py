@@ -172,10 +172,10 @@ _table(TableSpec("performance", "绩效目标表", (
 ), key=None, has_total=False))
 
 _table(TableSpec("roster", "参保人员名册", (
-    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码"),
-    _c("scheme", "text", "险种", "参保险种"),
-    _c("region_code", "text", "参保地区划代码", "区划代码", "行政区划代码"),
-    _c("enrolled_on", "date", "参保日期"),
+    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码", "公民身份证号码", "证件号码"),
+    _c("scheme", "text", "险种", "参保险种", "险种类型", "参保险种类型"),
+    _c("region_code", "text", "参保地区划代码", "区划代码", "行政区划代码", "参保地行政区划代码"),
+    _c("enrolled_on", "date", "参保日期", "参保时间", "参保登记日期", "参保开始日期"),
     _c("name", "text", "姓名"),
 ), key=None, has_total=False, large=True))
 
@@ -183,8 +183,8 @@ for _name, _label in (("national_list", "跨省重复参保名单"), ("other_cov
     _table(TableSpec(_name, _label, (_c("person_id", "text", "身份证号", "公民身份号码", required=True),),
                      key=None, has_total=False, large=True))
 _table(TableSpec("deaths", "死亡人员名单", (
-    _c("person_id", "text", "身份证号", "公民身份号码", required=True),
-    _c("died_on", "date", "死亡日期", required=True),
+    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码", "公民身份证号码", "证件号码", required=True),
+    _c("died_on", "date", "死亡日期", "死亡时间", required=True),
 ), key=None, has_total=False, large=True))
 
 

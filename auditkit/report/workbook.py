@@ -35,6 +35,7 @@ from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, mask_value
 from auditkit.money import round_fen
 from auditkit.report.document import ALLOCATION_FIGURES, _Masker, assessment_figures, assessment_label
+from auditkit.report.embedded import embed_in_workbook
 from auditkit.report.tracking import Tracking
 from auditkit.runner import Result
 
@@ -46,8 +47,11 @@ RECORDS_PER_FINDING = 1000  # records listed for one finding on its 证据 sheet
 CELL_LIMIT = 32767  # characters Excel keeps in one cell
 
 
-def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids: bool = False) -> bytes:
-    """The working papers of a run as the bytes of an .xlsx file."""
+def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids: bool = False,
+                   result_text: str | None = None) -> bytes:
+    """The working papers of a run as the bytes of an .xlsx file; they carry the run's JSON
+    (``result_text``, else computed as ``--output`` writes it) on a very hidden sheet for
+    ``--previous`` (``auditkit.report.embedded``)."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -66,6 +70,11 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
     if tracking is not None:
         _rectified_sheet(book, formats, tracking, mask)
     _provenance_sheet(book, formats, result, tracking)
+    if result_text is None:
+        from auditkit.output import dumps
+
+        result_text = dumps(result, reveal_ids, tracking)
+    embed_in_workbook(book, result_text)
     book.set_properties({"title": "审核工作底稿", "comments": f"auditkit {__version__}"})
     book.close()
     return buffer.getvalue()
