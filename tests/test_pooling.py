@@ -114,7 +114,7 @@ def test_unknown_scheme_is_a_package_error(tmp_path):
     path = _package(tmp_path, risk_pool="年度,险种,基金收入,年初滚存结余,提取共济金\n2023,大额,1,0,0\n")
     with pytest.raises(PackageError) as error:
         load_package(path)
-    assert error.value.row == 2 and "险种" in str(error.value) and "“职工”" in error.value.message
+    assert error.value.row == 2 and "险种" in str(error.value) and "职工、居民" in error.value.message
 
 
 def test_dl009_upload_a_day_late():
