@@ -173,7 +173,9 @@ def _enum(name, groups, *aliases, required=False, suffixes=()):
     return ColumnSpec(name, "text", required, tuple(aliases), aliases[0], choices=groups, suffixes=suffixes)
 
 
-REGION = _c("region", "text", "地区", "盟市", "统筹地区", "县(市)名称", "单位", "地区名称", required=True)
+# a 盟市's table of its counties heads the column with the county level's words (issue 13)
+REGION = _c("region", "text", "地区", "盟市", "统筹地区", "县(市)名称", "单位", "地区名称", "旗县区", "旗县(市、区)",
+            "旗县(市区)", "旗县市区", "县(市、区)", "县市区", "县区", "旗县", "单位名称", required=True)
 REGION_CODE = _c("region_code", "text", "区划代码", "行政区划代码")
 
 TABLES: dict[str, TableSpec] = {}
