@@ -379,6 +379,11 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             record[column], tol[column] = _convert(cell, kind, unit, where)
             if record[column] is not None and (spec.column(column).choices or kind == "month"):
                 record[column] = _word(spec.column(column), cell, manifest.year, where)
+        for column in columns:  # a required column a 合计 row may leave empty (ColumnSpec.nullable): no other row
+            if (spec.column(column).required and spec.column(column).nullable and record[column] is None
+                    and not _is_total(str(record.get("region") or ""))):
+                raise PackageError("此处不得为空（只有合计行可以不填）", file=grid.file, sheet=grid.sheet,
+                                   row=index + 1, column=headers[column])
         region = record.get(spec.key) if spec.key else None
         if spec.has_total and isinstance(region, str) and _is_total(region):
             total = {**record, "_row": index + 1, **{f"_tol_{c}": tol[c] for c in tolerances}}

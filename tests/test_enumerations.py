@@ -158,3 +158,13 @@ def test_no_check_raises_a_package_error(path):
     raised = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Raise) and node.exc is not None
               and "PackageError" in ast.unparse(node.exc)]
     assert raised == [], f"{path.name} raises PackageError at lines {raised}"
+
+
+def test_an_empty_fund_is_allowed_on_a_total_row_only(tmp_path):
+    """A 合计 row may leave 资金类别 empty (it totals the table's one fund); any other row that
+    does is refused at load, naming the cell — not by the allocation mid-run."""
+    package = _copy(tmp_path, "assistance-ok", "assistance.csv", "包头市,城乡医疗救助", "包头市,")
+    with pytest.raises(PackageError) as error:
+        load_package(package)
+    assert (error.value.row, "资金类别" in error.value.column) == (3, True)
+    assert "只有合计行可以不填" in error.value.message
