@@ -98,6 +98,7 @@ def result_json(result: Result, reveal: bool = False, tracking=None) -> dict[str
             "example": sub.manifest.example,
             "area": _area(sub, rules),
             "inputs": [{"table": i.table, "path": i.path, "sha256": i.sha256} for i in sub.inputs],
+            "not_given": sorted(sub.not_given),
         },
         "rulebook": {"id": rules.id, "version": rules.version} if rules else None,
         "findings": [finding_json(f, reveal) for f in result.findings],

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -22,12 +21,12 @@ import polars as pl
 from auditkit.dates import parse_date, serial_date
 from auditkit.errors import PackageError, column_letter
 from auditkit.grid import Cell, Grid, is_workbook, read_grid
+from auditkit.manifest_text import read_manifest_toml
 from auditkit.notes import ReadingNote, ReadingNotes
 from auditkit.money import UNIT_NAMES, parse_decimal, parse_share, to_declared, unit_from_word
 from auditkit.programs import PROGRAMS
 from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, ColumnSpec, TableSpec, unit_in_header
 
-FUNDING_LEVELS = ("central", "regional")
 TOTAL_NAMES = ("合计", "总计")
 MANIFEST = "submission.toml"
 HEADER_SEARCH_ROWS = 30
@@ -49,6 +48,10 @@ class Manifest:
     units: dict[str, str] = field(default_factory=dict)
     funds: dict[str, Decimal] = field(default_factory=dict)
     dates: dict[str, dt.date] = field(default_factory=dict)
+
+
+class EmptyTable(PackageError):
+    """A table given as a sheet or file with no data row (its header kept, or nothing at all)."""
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,11 @@ class Submission:
     manifest: Manifest
     tables: dict[str, Table]
     inputs: list[Input]
-    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables, scanned lazily
+    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables (first file), scanned lazily
+    # each roster-sized table's files and sheets as sniffed on loading (auditkit.enrollment.sources)
+    large_parts: dict[str, list] = field(default_factory=dict, repr=False)
+    # optional tables listed but left empty ("not given"): name -> the file (and sheet) as shown
+    not_given: dict[str, str] = field(default_factory=dict)
     # how the run is carried out, set by the caller (the CLI): engine, spark_remote, buckets,
     # reveal_ids, progress (a callback); never part of the findings' inputs
     options: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -138,13 +145,10 @@ class Submission:
 
 def _manifest_from_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise PackageError("清单文件应为 UTF-8 编码", file=path.name) from None
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+), column (\d+)", str(exc))
-        raise PackageError(f"清单文件不符合 TOML 语法（{exc}），请按 TOML 格式更正", file=path.name,
-                           row=int(found.group(1)) if found else None) from None
+    return read_manifest_toml(text, path.name)
 
 
 def _manifest_from_sheet(grid: Grid) -> dict:
@@ -153,19 +157,68 @@ def _manifest_from_sheet(grid: Grid) -> dict:
     for number, row in enumerate(grid.rows, start=1):
         if not row or not row[0].text or row[0].text.startswith("#"):
             continue
-        key = row[0].text.strip()
+        key = unicodedata.normalize("NFKC", row[0].text).strip()
         if key in ("key", "键", "项目"):
             continue
         cell = row[1] if len(row) > 1 else Cell("")
         value: Any = cell.value if cell.value is not None else cell.text
         if isinstance(value, dt.datetime):
             value = value.date()
+        if isinstance(value, str):
+            value = _unquoted(value.strip())
+        if value == "" and not key.startswith("submission."):
+            continue  # a table, fund or date left empty is not given
         parts = key.split(".")
         if len(parts) != 2:
             raise PackageError(f"清单键“{key}”应写作“分组.名称”，如 submission.year", file=grid.file,
                                sheet=grid.sheet, row=number, column="A")
         data.setdefault(parts[0], {})[parts[1]] = value
     return data
+
+
+# a value typed between quotation marks in a cell: the quotes are not part of it
+_CELL_QUOTES = re.compile(r'^(?:"(.*)"|“(.*)”|‘(.*)’|「(.*)」|『(.*)』)$')
+
+
+def _unquoted(text: str) -> str:
+    match = _CELL_QUOTES.match(text)
+    return next(g for g in match.groups() if g is not None).strip() if match else text
+
+
+# each level's key, its name in documents, then the other words a manifest may use for it
+FUNDING_LEVEL_WORDS = {
+    "central": ("central", "中央财政", "中央"),
+    "regional": ("regional", "自治区本级财政", "自治区本级", "自治区", "自治区财政", "省级", "省本级"),
+}
+_BOOLEAN_WORDS = {True: ("true", "是", "1", "yes", "y"), False: ("false", "否", "0", "no", "n", "")}
+
+
+def _word(value: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
+
+
+def _program_key(value: Any) -> str | None:
+    """The program a manifest names by its key or its Chinese name."""
+    word = _word(value)
+    return next((p.key for p in PROGRAMS.values() if word in (p.key, _word(p.name), _word(p.subject))), None)
+
+
+def _year(value: Any) -> Any:
+    """2024, 2024.0, '2024', '２０２４', '2024年', '2024年度' -> 2024; anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        found = re.fullmatch(r"(\d{4})(年度?)?", _word(value))
+        if found:
+            return int(found.group(1))
+    return value
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    word = _word(value)
+    return next((truth for truth, words in _BOOLEAN_WORDS.items() if word in words), None)
 
 
 def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
@@ -178,19 +231,21 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     for key in ("program", "jurisdiction", "year"):
         if key not in sub or sub[key] in ("", None):
             raise fail(f"清单缺少必填项 submission.{key}", f"submission.{key}")
-    program = str(sub["program"]).strip()
-    if program not in PROGRAMS:
-        raise fail(f"未知的项目类型“{program}”，应为 {'、'.join(PROGRAMS)} 之一", "submission.program")
-    year = sub["year"]
-    if isinstance(year, float) and year.is_integer():
-        year = int(year)
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year.strip())
+    program = _program_key(sub["program"])
+    if program is None:
+        known = "、".join(f"{p.key}（{p.name}）" for p in PROGRAMS.values())
+        raise fail(f"未知的项目类型“{sub['program']}”，应为 {known} 之一", "submission.program")
+    year = _year(sub["year"])
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        raise fail(f"运行年度应为四位整数年份，实为“{year}”", "submission.year")
-    level = str(sub.get("funding_level", "central")).strip()
-    if level not in FUNDING_LEVELS:
-        raise fail(f"资金层级应为 central 或 regional，实为“{level}”", "submission.funding_level")
+        raise fail(f"运行年度应为四位整数年份，实为“{year}”，请只写四位数字，如 2024", "submission.year")
+    level = next((key for key, words in FUNDING_LEVEL_WORDS.items()
+                  if _word(sub.get("funding_level", "central")) in map(_word, words)), None)
+    if level is None:
+        raise fail(f"资金层级应为 central（中央财政）或 regional（自治区本级财政），实为“{sub.get('funding_level')}”",
+                   "submission.funding_level")
+    example = _boolean(sub.get("example", False))
+    if example is None:
+        raise fail(f"示例数据标记应为 true（是）或 false（否），实为“{sub.get('example')}”", "submission.example")
     unit = _unit_key(sub.get("amount_unit", "yuan"))
     if unit is None:
         raise fail(f"金额单位应为 yuan（元）或 wan（万元），实为“{sub.get('amount_unit')}”", "submission.amount_unit")
@@ -203,6 +258,13 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     for name in tables:
         if name not in TABLES:
             raise fail(f"未知的表名“{name}”，可用的表：{'、'.join(TABLES)}", f"tables.{name}")
+        if isinstance(tables[name], list):
+            # a roster-sized table may come in several files or sheets (Excel's row limit)
+            if not TABLES[name].large:
+                raise fail(f"表“{name}”只能对应一个文件；只有名册类大表可列出多个文件或工作表", f"tables.{name}")
+            if not tables[name] or not all(isinstance(v, str) for v in tables[name]):
+                raise fail(f"表“{name}”应列出一个或多个文件名", f"tables.{name}")
+            tables[name] = "; ".join(tables[name])
     units = {}
     for name, value in data.get("units", {}).items():
         units[name] = _unit_key(value)
@@ -225,9 +287,9 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
         submitter=str(sub.get("submitter", "")).strip(),
         reviewer=str(sub.get("reviewer", "")).strip(),
         amount_unit=unit,
-        example=bool(sub.get("example", False)),
+        example=example,
         area="".join(str(sub.get("area") or "").split()),
-        tables={k: str(v) for k, v in tables.items()},
+        tables={k: str(v).strip() for k, v in tables.items() if str(v).strip()},
         units=units,
         funds=funds,
         dates=dates,
@@ -261,6 +323,8 @@ def _find_header(grid: Grid, spec: TableSpec) -> tuple[int, str | None, int | No
     The header is the first row that names the most of the table's columns (at least two, or
     the only one); title lines and unit lines above it are read for the unit.
     """
+    if not any(cell.text for row in grid.rows for cell in row):
+        raise EmptyTable("工作表为空" if grid.sheet else "文件为空", file=grid.file, sheet=grid.sheet)
     unit_by_row: dict[int, str] = {}
     best, best_count = None, 0
     for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
@@ -395,7 +459,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
         row_numbers.append(index + 1)
 
     if not row_numbers:
-        raise PackageError("表中没有数据行", file=grid.file, sheet=grid.sheet)
+        raise EmptyTable("表中没有数据行", file=grid.file, sheet=grid.sheet)
     schema = {c: KIND_DTYPES[spec.column(c).kind] for c in columns}
     frame = pl.DataFrame(
         {**data, "_row": row_numbers, **{f"_tol_{c}": v for c, v in tolerances.items()}},
@@ -522,61 +586,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# an ID column that passed through a spreadsheet as numbers: 1.50102E+17
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-_SAMPLE_BYTES = 1 << 16
+def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list[Input]) -> list:
+    """The files (or sheets) of a roster-sized table, sniffed by ``auditkit.enrollment.sources``:
+    encodings, separators, workbooks, and numbers Excel has already spoiled. Each file's SHA-256
+    goes into ``inputs`` once."""
+    from auditkit.enrollment.sources import references, sniff
 
-
-def _refuse_numeric_ids(name: str, path: Path, shown: str) -> None:
-    """Refuse a roster-sized table whose ID column came through as numbers: a Parquet column of
-    an integer, float or decimal type, or a CSV whose first rows write IDs as 1.50102E+17.
-    Leading zeros and the X check character are gone then, so no ID can be verified; counting
-    such records as invalid (EN002) would blame the region for the export. Only the schema and
-    the first 64 KiB are read, so a large roster costs nothing here."""
-    spec = TABLES[name]
-    problem = None
-    if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            schema = pq.read_schema(path)
-        except Exception:  # an unreadable file is reported when the engine scans it
-            return
-        for field_ in schema:
-            if spec.match(field_.name) == "person_id" and (
-                    pa.types.is_integer(field_.type) or pa.types.is_floating(field_.type)
-                    or pa.types.is_decimal(field_.type)):
-                problem = (field_.name, None, f"数值型（{field_.type}）")
-                break
-    elif path.suffix.lower() == ".csv":
-        import csv
-        import io
-
-        with path.open("rb") as handle:
-            head = handle.read(_SAMPLE_BYTES)
-        try:
-            text = head.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:  # a character cut at the sample's end, or GB18030
-            cut = exc.start >= len(head) - 3 and len(head) == _SAMPLE_BYTES
-            text = head[:exc.start].decode("utf-8-sig") if cut else head.decode("gb18030", errors="ignore")
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=None)))
-        except csv.Error:  # not this sample's to judge: the engine reads the file and says
-            return
-        header = rows[0] if rows else []
-        positions = [i for i, h in enumerate(header) if spec.match(h.strip()) == "person_id"]
-        for number, row in enumerate(rows[1:-1], start=2):  # the last row may be cut off
-            for i in positions:
-                if i < len(row) and _SCIENTIFIC.match(row[i].strip()):
-                    problem = (header[i], number, f"科学计数法数值（“{row[i].strip()}”）")
-                    break
-            if problem:
-                break
-    if problem:
-        column, row, written = problem
-        raise PackageError(f"身份证号列为{written}，前导零和末位校验码 X 已丢失，无法核验身份证号；"
-                           "请将该列设为文本格式后重新导出", file=shown, row=row, column=column)
+    parts = []
+    for written in references(reference):
+        relative, _, sheet = written.partition("#")
+        file_path = path if (path.is_file() and not relative) else _inside(
+            root, relative, MANIFEST if path.is_dir() else path.name)
+        shown = written if sheet else (relative or path.name)
+        if not file_path.is_file():
+            raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=relative or path.name)
+        if file_path != path and not any((i.table, i.path) == (name, relative) for i in inputs):
+            inputs.append(Input(name, relative, _sha256(file_path)))
+        parts.extend(sniff(name, file_path, sheet or None, shown))
+    return parts
 
 
 def load_package(path: str | Path) -> Submission:
@@ -604,9 +631,15 @@ def load_package(path: str | Path) -> Submission:
 
     tables: dict[str, Table] = {}
     large: dict[str, Path] = {}
+    not_given: dict[str, str] = {}
     inputs = [manifest_input]
     notes = ReadingNotes()
+    large_parts: dict[str, list] = {}
     for name, reference in sorted(manifest.tables.items()):
+        if TABLES[name].large:
+            large_parts[name] = _large_parts(name, reference, path, root, inputs)
+            large[name] = large_parts[name][0].path  # scanned by the enrollment engine, never loaded here
+            continue
         relative, _, sheet = reference.partition("#")
         if path.is_file() and not relative:
             file_path = path
@@ -617,14 +650,40 @@ def load_package(path: str | Path) -> Submission:
             raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
         if file_path != path:
             inputs.append(Input(name, shown, _sha256(file_path)))
-        if TABLES[name].large:
-            _refuse_numeric_ids(name, file_path, shown)
-            large[name] = file_path  # scanned by the enrollment engine, never loaded here
+        if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
+            from auditkit.feedback import load_feedback
+
+            try:
+                tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+            except PackageError as error:  # a form left empty (the template's sheet) is not given
+                try:
+                    load_table(name, read_grid(file_path, sheet or None, shown, workbooks), manifest, ReadingNotes())
+                except EmptyTable as empty:
+                    not_given[name] = _not_given(name, empty, manifest)
+                    continue
+                raise error
             continue
         grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
         _note_format(notes, grid, name)
-        tables[name] = load_table(name, grid, manifest, notes)
-    return Submission(path, manifest, tables, inputs, large, notes=notes)
+        try:
+            tables[name] = load_table(name, grid, manifest, notes)
+        except EmptyTable as empty:
+            not_given[name] = _not_given(name, empty, manifest)
+    if not_given and not tables and not large:
+        raise PackageError(f"清单所列的表（{'、'.join(TABLES[n].label for n in not_given)}）均未填写数据，没有可审核的内容",
+                           file=path.name)
+    return Submission(path, manifest, tables, inputs, large, large_parts=large_parts, notes=notes,
+                      not_given=not_given)
+
+
+def _not_given(name: str, empty: EmptyTable, manifest: Manifest) -> str:
+    """Where an empty table was listed, when the program lets it stay empty; else a refusal
+    saying which table must be filled."""
+    if name in PROGRAMS[manifest.program].required:
+        label = TABLES[name].label
+        raise PackageError(f"{label}是{PROGRAMS[manifest.program].name}的必填表，{empty.message}；"
+                           f"请在表头下逐行填写后再运行", file=empty.file, sheet=empty.sheet)
+    return empty.file + (f"#{empty.sheet}" if empty.sheet else "")
 
 
 def _note_format(notes: ReadingNotes, grid: Grid, table: str | None) -> None:

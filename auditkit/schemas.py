@@ -223,10 +223,10 @@ _table(TableSpec("performance", "绩效目标表", (
 ), key=None, has_total=False))
 
 _table(TableSpec("roster", "参保人员名册", (
-    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码"),
-    _c("scheme", "text", "险种", "参保险种"),
-    _c("region_code", "text", "参保地区划代码", "区划代码", "行政区划代码"),
-    _c("enrolled_on", "date", "参保日期"),
+    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码", "公民身份证号码", "证件号码"),
+    _c("scheme", "text", "险种", "参保险种", "险种类型", "参保险种类型"),
+    _c("region_code", "text", "参保地区划代码", "区划代码", "行政区划代码", "参保地行政区划代码"),
+    _c("enrolled_on", "date", "参保日期", "参保时间", "参保登记日期", "参保开始日期"),
     _c("name", "text", "姓名"),
 ), key=None, has_total=False, large=True))
 
@@ -234,8 +234,8 @@ for _name, _label in (("national_list", "跨省重复参保名单"), ("other_cov
     _table(TableSpec(_name, _label, (_c("person_id", "text", "身份证号", "公民身份号码", required=True),),
                      key=None, has_total=False, large=True))
 _table(TableSpec("deaths", "死亡人员名单", (
-    _c("person_id", "text", "身份证号", "公民身份号码", required=True),
-    _c("died_on", "date", "死亡日期", required=True),
+    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码", "公民身份证号码", "证件号码", required=True),
+    _c("died_on", "date", "死亡日期", "死亡时间", required=True),
 ), key=None, has_total=False, large=True))
 
 
@@ -358,7 +358,8 @@ PURPOSES = (("advance", "提前下达"), ("preallocation", "预拨"), ("settleme
 PAYMENT_PURPOSES = PURPOSES + (("matching", "配套资金", "地方配套"), ("reward", "奖励补助资金"))
 FILING_ITEMS = (("request", "盟市请示", "盟市结算请示"), ("region-request", "自治区请示", "自治区结算请示"),
                 ("initial-review", "初审意见"), ("enrollment-june", "6月底参保人数"),
-                ("contributions", "个人缴费情况"))
+                ("contributions", "个人缴费情况"), ("performance-targets", "绩效目标", "区域绩效目标"),
+                ("assessment-report", "绩效自评报告", "绩效评价报告"))
 
 
 _DOC_NO = _c("doc_no", "text", "文号", "文件文号", "依据文号", "指标文号")
@@ -375,6 +376,8 @@ _table(TableSpec("documents", "资金文件表", (
     _c("parent_doc_no", "text", "上级文号", "上级文件文号", "依据上级文号"),
     _c("income_code", "text", "收入科目", "收入分类科目"),
     _c("expenditure_code", "text", "支出科目", "支出功能分类科目"),
+    _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
+    _c("direct_tag", "text", "直达资金标识", "直达资金标志", "资金标识"),  # 004 三 (DF001, DF002)
 ), key=None, has_total=False, description="每个资金文件、每个下达地区一行"))
 
 _table(TableSpec("payments", "资金支付凭证表", (
@@ -386,6 +389,7 @@ _table(TableSpec("payments", "资金支付凭证表", (
     _c("payee_account", "text", "收款账户", "收款账户名称", required=True),
     _DOC_NO,
     _enum("purpose", PAYMENT_PURPOSES, "用途", "资金用途"),
+    _c("direct_tag", "text", "直达资金标识", "直达资金标志", "资金标识"),  # 004 三 (DF001, DF002)
 ), key=None, has_total=False, description="每张支付凭证一行；收款账户名称含“财政专户”的为基金财政专户"))
 
 _table(TableSpec("filings", "材料报送表", (
@@ -393,7 +397,18 @@ _table(TableSpec("filings", "材料报送表", (
     _enum("item", FILING_ITEMS, "报送事项", "事项", required=True),
     _c("submitted_on", "date", "报送日期", "报送时间", required=True),
     _c("doc_no", "text", "文号", "请示文号"),
+    _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
 ), key=None, has_total=False, description="每次报送一行"))
+
+# --- individual contributions (issue 19; 000 第十六条, 附件3、5) ---
+_table(TableSpec("individual_contributions", "居民个人缴费情况表", (
+    REGION,
+    _c("standard", "per_head", "个人缴费标准", "居民个人缴费标准", "缴费标准", required=True),
+    _c("enrolled", "count", "参保人数", "参保总人数"),
+    _c("assisted", "count", "资助参保人数", "医疗救助资助参保人数", "资助人数"),
+    _c("payers", "count", "个人缴费人数", "缴费人数", "实际缴费人数"),
+    _c("collected", "amount", "个人缴费收入", "个人缴费金额", "实际征收金额", "个人实际缴费金额", required=True),
+), description="每个统筹地区一行：个人缴费标准（元/人/年）、缴费人数（资助参保人员另列）和实际征收的个人缴费"))
 
 _table(TableSpec("reward", "奖励补助资金分配表", (
     REGION,
@@ -413,3 +428,23 @@ _table(TableSpec("students", "区直院校学生参保补助表", (
 def word(table: str, column: str, canonical: str) -> str:
     """The word findings use for a canonical value: word('risk_pool', 'scheme', 'employee') == '职工'."""
     return TABLES[table].column(column).word(canonical)
+
+
+# --- the monthly fund-use feedback form (issue 18; 004 五、附件3) ---
+# The printed form has one 县市（单位）名称 line above the table and no month or filing date:
+# those come from lines above the table (月份：, 报送日期：) or from columns a stacked sheet adds.
+# Read by auditkit.feedback (one form per sheet, or forms stacked with a 合计 row each).
+_table(TableSpec("feedback", "财政资金使用跟踪反馈表", (
+    _c("region", "text", "县市（单位）名称", "县市(单位)名称", "县市名称", "单位名称", "地区"),
+    _c("month", "text", "月份", "反馈月份", "所属月份"),
+    _c("filed_on", "date", "报送日期", "填报日期", "反馈日期"),
+    _c("fund_name", "text", "收到的财政专项资金名称", "财政专项资金名称", "资金名称", required=True),
+    _c("doc_no", "text", "文号", "指标文号"),
+    _c("amount", "amount", "资金金额", required=True),
+    _c("spent", "amount", "实际支出金额", "支出金额", required=True),
+    _c("direction", "text", "资金支出方向", "支出方向"),
+    _c("unspent", "amount", "未支出金额"),
+    _c("progress", "share", "实际支出进度", "支出进度"),
+    _c("behind", "amount", "未按计划或预算执行要求支出的", "未按计划支出金额"),
+    _c("measures", "text", "整改措施及整改时间", "整改措施"),
+), key=None, has_total=False, description="每张反馈表一个工作表（表上方写明县市（单位）名称、月份、报送日期），或多张表上下排列、各带合计行并加列地区、月份、报送日期"))

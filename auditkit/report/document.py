@@ -19,6 +19,7 @@ from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
 from auditkit.deadlines import PERIOD_SETTINGS, chinese_date, within_days
 from auditkit.money import round_fen, wan
+from auditkit.package import FUNDING_LEVEL_WORDS
 from auditkit.programs import PROGRAMS, family_of
 from auditkit.report.tracking import Tracking
 from auditkit.rulebook import Rulebook
@@ -27,7 +28,7 @@ from auditkit.runner import Result
 ZERO = Decimal(0)
 MODES = ("review", "self-check")
 
-FUNDING_LEVELS = {"central": "中央财政", "regional": "自治区本级财政"}
+FUNDING_LEVELS = {key: words[1] for key, words in FUNDING_LEVEL_WORDS.items()}
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 

@@ -17,6 +17,7 @@ from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, mask_value
 from auditkit.money import round_fen
 from auditkit.report.document import ALLOCATION_FIGURES, ZERO, _Masker, assessment_figures, assessment_label
+from auditkit.report.embedded import embed_in_workbook
 from auditkit.report.tracking import Tracking
 from auditkit.runner import Result
 
@@ -58,7 +59,10 @@ def _formats(sheet, column_formats: dict[int, str]) -> None:
             row[index - 1].number_format = fmt
 
 
-def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids: bool = False) -> bytes:
+def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids: bool = False,
+                   result_text: str | None = None) -> bytes:
+    """The working papers; they carry the run's JSON (``result_text``, else computed as
+    ``--output`` writes it) on a very hidden sheet for ``--previous``."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment
 
@@ -176,5 +180,10 @@ def workbook_bytes(result: Result, tracking: Tracking | None = None, reveal_ids:
         _append(sheet, [f"未运行 {skipped.code}", skipped.reason, None])
 
     buffer = io.BytesIO()
+    if result_text is None:
+        from auditkit.output import dumps
+
+        result_text = dumps(result, reveal_ids, tracking)
+    embed_in_workbook(workbook, result_text)
     workbook.save(buffer)
     return buffer.getvalue()
