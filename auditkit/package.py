@@ -442,7 +442,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
                 continue
             record[column], tol[column] = _convert(cell, kind, unit, where)
             if record[column] is not None and (spec.column(column).choices or kind == "month"):
-                record[column] = _word(spec.column(column), cell, manifest.year, where)
+                record[column] = _enumerated(spec.column(column), cell, manifest.year, where)
         for column in columns:  # a required column a 合计 row may leave empty (ColumnSpec.nullable): no other row
             if (spec.column(column).required and spec.column(column).nullable and record[column] is None
                     and not _is_total(str(record.get("region") or ""))):
@@ -470,7 +470,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     return Table(name, grid.file, grid.sheet, table_unit, frame, total, headers)
 
 
-def _word(column: ColumnSpec, cell: Cell, year: int, where: dict) -> Any:
+def _enumerated(column: ColumnSpec, cell: Cell, year: int, where: dict) -> Any:
     """An enumerated word as its canonical value ('城镇职工' -> 'employee'), a month as its first
     day, so that no check meets a word it does not know; anything else is refused here."""
     value = column.read(cell.value if isinstance(cell.value, dt.date) else cell.text, year)
