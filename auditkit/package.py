@@ -25,7 +25,7 @@ from auditkit.manifest_text import read_manifest_toml
 from auditkit.notes import ReadingNote, ReadingNotes
 from auditkit.money import UNIT_NAMES, parse_decimal, parse_share, to_declared, unit_from_word
 from auditkit.programs import PROGRAMS
-from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec, unit_in_header
+from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, ColumnSpec, TableSpec, unit_in_header
 
 TOTAL_NAMES = ("合计", "总计")
 MANIFEST = "submission.toml"
@@ -476,6 +476,13 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
                 record[column], tol[column] = serial_date(cell.value if isinstance(cell.value, (int, float)) else cell.text), None
                 continue
             record[column], tol[column] = _convert(cell, kind, unit, where)
+            if record[column] is not None and (spec.column(column).choices or kind == "month"):
+                record[column] = _enumerated(spec.column(column), cell, manifest.year, where)
+        for column in columns:  # a required column a 合计 row may leave empty (ColumnSpec.nullable): no other row
+            if (spec.column(column).required and spec.column(column).nullable and record[column] is None
+                    and not _is_total(str(record.get("region") or ""))):
+                raise PackageError("此处不得为空（只有合计行可以不填）", file=grid.file, sheet=grid.sheet,
+                                   row=index + 1, column=headers[column])
         region = record.get(spec.key) if spec.key else None
         if spec.has_total and isinstance(region, str) and _is_total(region):
             total = {**record, "_row": index + 1, **{f"_tol_{c}": tol[c] for c in tolerances}}
@@ -498,12 +505,21 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     return Table(name, grid.file, grid.sheet, table_unit, frame, total, headers)
 
 
+def _enumerated(column: ColumnSpec, cell: Cell, year: int, where: dict) -> Any:
+    """An enumerated word as its canonical value ('城镇职工' -> 'employee'), a month as its first
+    day, so that no check meets a word it does not know; anything else is refused here."""
+    value = column.read(cell.value if isinstance(cell.value, dt.date) else cell.text, year)
+    if value is None:
+        raise PackageError(f"{column.label}应为{column.allowed()}，实为“{cell.text}”", **where)
+    return value
+
+
 def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
     """A cell's typed value and, for an amount, its tolerance in 元."""
     text = cell.text
     if not text or text in ("-", "—", "／", "/"):
         return None, None
-    if kind == "text":
+    if kind in ("text", "month"):
         return text, None
     if kind == "date":
         return _as_date(cell.value if cell.value is not None else text,
@@ -572,11 +588,15 @@ def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[st
             message = f"人数不得为负数，实为“{first['failure_case']}”"
         elif "unique" in check or "duplicated" in check:
             # the failure case is the whole row; name the region and every row that repeats it
-            region = frame[spec.key][first["index"]] if first["index"] is not None else None
-            rows = frame.filter(pl.col(spec.key).eq_missing(region))["_row"].to_list()
-            message = (f"同一地区“{region}”出现多行（{'、'.join(f'第{r}行' for r in rows)}），"
-                       "每个地区应只有一行")
-            column = spec.key
+            keys = list(spec.unique) if spec.unique and all(c in frame.columns for c in spec.unique) else [spec.key]
+            values = {c: frame[c][first["index"]] if first["index"] is not None else None for c in keys}
+            rows = frame.filter(pl.all_horizontal(pl.col(c).eq_missing(v) for c, v in values.items()))["_row"].to_list()
+            what = "、".join(f"{'地区' if c == 'region' else spec.column(c).label}“"
+                            f"{spec.column(c).word(v) if spec.column(c).choices else v}”" for c, v in values.items())
+            each = "每个地区" if keys == ["region"] else "同一" + "、".join(
+                "地区" if c == "region" else spec.column(c).label for c in keys)
+            message = f"同一{what}出现多行（{'、'.join(f'第{r}行' for r in rows)}），{each}应只有一行"
+            column = keys[0]
         else:
             message = f"不符合表结构要求（{check}）"
         raise PackageError(message, file=grid.file, sheet=grid.sheet, row=row,

@@ -18,7 +18,8 @@ kind               written                                              read as
 ``days``           30, "30日", "30天"                                   int ≥ 1
 ``day_of_month``   10, "10日", "每月10日"                                int 1–31
 ``month_day``      "06-30", "6-30", "06/30", "6.30", "6月30日", "6月底"   MonthDay(6, 30)
-``date``           2024-06-30 (TOML date), "2024-06-30", "2024年6月30日"  datetime.date
+``date``           2024-06-30 (TOML date), "2024/6/30", "2024年6月30日"   datetime.date
+                   (``auditkit.dates.parse_date``)
 ``yes_no``         true/false, "是"/"否", 1/0                            bool
 ``choice``         one of the declared words (or a Chinese alias)       the canonical word
 ``code``           "2101202", 2101202                                   str of digits
@@ -42,6 +43,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, NamedTuple
+
+from auditkit.dates import parse_date
 
 
 class MonthDay(NamedTuple):
@@ -169,13 +172,7 @@ def read_date(value: Any) -> dt.date | None:
         return value.date() if value.time() == dt.time() else None
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
-        return None
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", _text(value))
-    try:
-        return dt.date(*map(int, match.groups())) if match else None
-    except ValueError:
-        return None
+    return parse_date(value) if isinstance(value, str) else None
 
 
 _YES = {"true", "yes", "y", "是", "开", "启用", "1"}
