@@ -36,8 +36,9 @@ def baseline(count: int) -> tuple[float, dict[str, list[str]]]:
     for index in range(count):
         name = PACKAGES[index % len(PACKAGES)]
         result = run_check(FIXTURES / name)
-        dumps(result)
-        _documents(result, Path("x.pdf"), Path("x.xlsx"), "review", None, None, False, [])
+        text = dumps(result)
+        _documents(result, text, Path("x.pdf"), Path("x.xlsx"), "review", None, None, False, [])
+        _documents(result, text, Path("x.docx"), None, "review", None, None, False, [])
         keys[name] = sorted(f["key"] for f in result_json(result)["findings"])
     return time.perf_counter() - started, keys
 

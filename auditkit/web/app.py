@@ -317,11 +317,12 @@ def create_app(*, port: int = 0, host: str = "127.0.0.1", token: str | None = No
 
     async def template(request: Request) -> Response:
         from auditkit.errors import PackageError
-        from auditkit.report.template import template_files
+        from auditkit.blank_package import blank_package
 
         program = request.path_params["program"]
         try:
-            files = template_files(program, request.query_params.get("jurisdiction", "nmg"))
+            files = blank_package(program, request.query_params.get("jurisdiction", "nmg"),
+                                  area=request.query_params.get("area") or None)
         except PackageError as exc:
             return page("message.html.j2", 404, title="无法生成模板", messages=[str(exc)])
         if len(files) == 1:

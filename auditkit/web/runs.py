@@ -205,18 +205,14 @@ def execute(folder: str, package: str, mode: str, reveal_ids: bool, previous: st
         tracking = _tracking(result, Path(previous)) if previous else None
         out = run_folder / OUT
         out.mkdir(exist_ok=True)
-        staged = {out / "result.json": dumps(result, reveal_ids, tracking)}
+        text = dumps(result, reveal_ids, tracking)
+        staged = {out / "result.json": text}
         document = DOCUMENT_NAMES[mode]
-        targets = [out / f"{document}.pdf", out / "工作底稿.xlsx"]
-        docx = out / f"{document}.docx"
-        for path, data in _documents(result, targets[0], targets[1], mode, tracking, None, reveal_ids, []).items():
-            staged[Path(path)] = data
-        try:
-            _check_report_suffix(docx)  # a build whose report writer knows no .docx refuses it here
-            for path, data in _documents(result, docx, None, mode, tracking, None, reveal_ids, []).items():
+        # the report as PDF and Word and the working papers, each carrying the JSON (--previous)
+        for report, xlsx in ((out / f"{document}.pdf", out / "工作底稿.xlsx"), (out / f"{document}.docx", None)):
+            _check_report_suffix(report)
+            for path, data in _documents(result, text, report, xlsx, mode, tracking, None, reveal_ids, []).items():
                 staged[Path(path)] = data
-        except PackageError:
-            pass  # a build whose report writer knows no .docx yet: the page offers what exists
         for path, data in staged.items():
             path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
         _write_state(run_folder, {"state": "done", "started": started, "seconds": round(time.time() - started, 1)})
