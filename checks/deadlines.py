@@ -135,6 +135,8 @@ def money_in_special_account(sub, rules) -> Iterator[Finding]:
             where=table.where(row["_row"], "paid_on"), amount=row["amount"],
             recommendation=f"各级财政补助资金应在{money_year}年12月底前足额支付至社会保障基金财政专户；逾期支付的不计入当年到位资金。")
         if finding is not None:
+            # who paid: a 盟市's or 旗县's late money is the local shortfall AR001 counts (auditkit.stake)
+            finding.figures["payer"] = canonical("payments", "source_level", row["source_level"])
             yield finding
 
 

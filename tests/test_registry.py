@@ -38,7 +38,7 @@ def test_a_users_checks_dir_registers_like_a_builtin(tmp_path):
                     yield Finding(region=row["region"], condition="超过限额", recommendation="核实")
     '''), encoding="utf-8")
     specs = load_checks([tmp_path])
-    assert specs["XX901"].criteria == "预拨资金不得超过一百万元。（本局规定）"
+    assert specs["XX901"].criteria == "预拨资金不得超过一百万元（本局规定）。"  # one full stop, after the citation (issue 17)
     from auditkit import load_package, load_rulebook
     from auditkit.runner import run
 

@@ -96,12 +96,15 @@ def test_review_states_the_figures(review):
     the assessment table in 元 to the fen (see the module docstring for the arithmetic)."""
     flat = review["flat"]
     assert "少57,684,456.00元" in flat  # 通辽市, ST002
-    assert "涉及资金432.54万元" in flat  # 乌海市, ST003
+    # 乌海市, ST003: the figure is quoted, but a missing note puts no money at stake (auditkit.stake)
+    assert "乌海市此次结算补助资金为-4,325,376.00元（负数），备注未标明扣回。依据" in flat
+    assert "涉及资金4,325,376.00元" not in flat
     assert "多100,000.00元" in flat  # 赤峰市, ST001
     assert "1,230,601,728.00" in flat and "2,434,560.00" in flat  # 通辽市's verified figures
     # 一、基本情况: the declared totals; settlement.csv's own 合计 row says 8,351,943,192.00 元
     # entitled, 8,417,479,680.00 preallocated and −65,497,928.00 settlement
-    assert "申报应补助资金合计835,194.32万元，已预拨资金841,747.97万元，此次结算补助资金合计-6,549.79万元" in flat
+    assert ("申报应补助资金合计8,351,943,192.00元，已预拨资金8,417,479,680.00元，"
+            "此次结算补助资金合计-65,497,928.00元") in flat  # in the filer's unit, 元 (issue 17)
 
 
 def test_review_gives_the_rectification_deadline(review):
@@ -170,18 +173,21 @@ def test_review_metadata_follow_source_date_epoch(review):
 
 
 def test_self_check_orders_by_money_at_stake():
-    """Self-check report (HTML): problems ordered by money — 通辽市 57,684,456.00 (ST002),
-    乌海市 4,325,376.00 (ST003), 兴安盟 3,195,663.36 (AR002) and 2,396,747.52 (AR001), 赤峰市
-    100,000.00 (ST001), 鄂尔多斯市 30,720.00 (FE001)."""
+    """Self-check report (HTML): problems ordered by money at stake — 通辽市 57,684,456.00 (ST002),
+    赤峰市 37,766,680.00 (IC002), 兴安盟 3,195,663.36 (AR002) and 2,396,747.52 (AR001), 赤峰市
+    100,000.00 (ST001), 鄂尔多斯市 30,720.00 (FE001); 乌海市's ST003 after them: a missing note puts
+    no money at stake (auditkit.stake). Amounts in the filer's unit, 元."""
     result = run_check(demo_package())
     html = render_html(build(result, ReportOptions(mode="self-check", date=ISSUED)))
     text = re.sub(r"<[^>]+>|\s+", "", html.split("</style>", 1)[1])
     assert "内蒙古自治区财政厅2023年度城乡居民基本医疗保险补助资金结算自查报告" in text
     assert "三、报送前需更正的事项" in text
     body = text[text.find("二、自查发现的问题"):text.find("三、报送前需更正的事项")]
-    order = ["通辽市应补助资金与补助标准不符（涉及资金5,768.45万元）", "乌海市结算资金为负数未标明扣回（涉及资金432.54万元）",
-             "兴安盟不到位扣减资金计算错误（涉及资金319.57万元）", "兴安盟地方财政补助资金未足额到位（涉及资金239.67万元）",
-             "赤峰市结算补助资金计算错误（涉及资金10.00万元）", "鄂尔多斯市多报虚报扣减资金计算错误（涉及资金3.07万元）"]
+    order = ["通辽市应补助资金与补助标准不符（涉及资金57,684,456.00元）",
+             "赤峰市个人缴费收入与缴费人数和缴费标准不符（涉及资金37,766,680.00元）",
+             "兴安盟不到位扣减资金计算错误（涉及资金3,195,663.36元）", "兴安盟地方财政补助资金未足额到位（涉及资金2,396,747.52元）",
+             "赤峰市结算补助资金计算错误（涉及资金100,000.00元）", "鄂尔多斯市多报虚报扣减资金计算错误（涉及资金30,720.00元）",
+             "乌海市结算资金为负数未标明扣回。"]
     positions = [body.find(words) for words in order]
     assert -1 not in positions, dict(zip(order, positions))
     assert positions == sorted(positions)

@@ -30,7 +30,8 @@ def test_a_standard_below_the_minimum():
     [finding] = only(result, "IC001")
     assert finding.region == "乌海市"
     assert finding.effect.amount == Decimal("3515420") and finding.effect.persons == 175771
-    assert "医保发〔2024〕19号" in finding.condition
+    # cited by its title in the body; its number and status are the sources annex's (issue 17)
+    assert "《关于做好2024年城乡居民基本医疗保障工作的通知》" in finding.condition
     assert only(result, "IC002") == []
 
 
@@ -74,7 +75,8 @@ def test_missing_material_is_asked_for_once():
     [finding] = only(audit("demo-nmg-2023"), "MT001")
     assert finding.severity == "info"
     assert finding.figures["missing"] == ["roster"]
-    assert finding.figures["blocked_checks"]["roster"] == [f"EN00{i}" for i in range(1, 10)]
+    assert finding.figures["blocked_checks"]["roster"] == [f"EN{i:03d}" for i in range(1, 12)]
+    assert "参保人数核实方面的审核未能进行" in finding.condition and "EN001" not in finding.condition
     [finding] = only(audit("settlement-ok"), "MT001")
     assert finding.figures["missing"] == ["roster", "documents", "payments", "filings", "individual_contributions"]
 
