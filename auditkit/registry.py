@@ -101,6 +101,32 @@ class NotRun:
     reason: str
 
 
+@dataclass(frozen=True)
+class Family:
+    """A check family as its own checks module declares it (issue 17; like ruff's linter
+    prefixes): the letters of its codes, the heading a review groups their findings under, and
+    its place among the families (money first, then enrollment, deadlines and the rest)."""
+
+    prefix: str  # "ST" for ST001–ST006
+    heading: str  # 结算资金计算方面
+    order: int  # smaller first
+
+
+FAMILIES: dict[str, Family] = {}  # by prefix, as the checks modules declare them
+
+
+def family(prefix: str, heading: str, *, order: int) -> Family:
+    """Declare a check family, in the module whose checks carry its codes' prefix:
+    ``family("ST", "结算资金计算方面", order=10)``. A user's or a third party's module declares
+    its own the same way; a prefix declared twice with another heading is an error."""
+    declared = Family(prefix.upper(), heading, order)
+    existing = FAMILIES.get(declared.prefix)
+    if existing is not None and existing != declared:
+        raise ValueError(f"check family {declared.prefix} is declared twice: {existing} and {declared}")
+    FAMILIES[declared.prefix] = declared
+    return declared
+
+
 REGISTRY: dict[str, CheckSpec] = {}
 # Where each check came from: None for the built-ins, entry points and checks defined in a
 # user's own script; a folder for --checks-dir, so that a folder's checks run only when asked for.

@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from collections.abc import Iterator
 
-from auditkit import Evidence, Finding, check
+from auditkit import Evidence, Finding, check, family
 from auditkit.areas import JURISDICTION, area_of
 from auditkit.deadlines import (
     DATE_SETTINGS,
@@ -34,6 +34,9 @@ from auditkit.deadlines import (
 )
 from auditkit.money import wan, yuan
 from auditkit.settlement import SPECIAL_ACCOUNT, region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("DL", "资金下达和材料报送时限方面", order=90)
 
 FILING_NAMES = {
     "request": "关于申请结算补助资金的请示",

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.notes import ReadingNote
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("IN", "数据读取方面", order=190)
 
 CITES = "内财社〔2025〕357号 第十六条"
 PROGRAMS = ("resident-subsidy", "medical-assistance", "pooling", "contributions")

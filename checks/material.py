@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditkit import Finding, check
+from auditkit import Finding, check, family
 from auditkit.programs import PROGRAMS
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("MT", "审核材料方面", order=170)
 
 # The material 000 第十五条 and 第十六条 name, as the tables that carry it: (table, what it is)
 REQUIRED = {
