@@ -59,7 +59,8 @@ class Document:
     standard or a law), ``title`` its title without book-title marks. ``from_year``/``until_year``
     bound the settlement years (运行年度) it governs, both inclusive, None for open; a package of a
     year outside them is told so in the sources annex. ``verified`` is False when the text was not
-    located; ``status`` says, in Chinese, what is known of it (the annex prints it). ``programs``
+    located; ``status`` says, in Chinese, what is known of it (the annex prints it). ``national``
+    marks a law, a national standard or a national notice, which no jurisdiction owns. ``programs``
     are the programs whose review names it as the basis (根据……等规定). ``names`` are other ways
     citations write it ('医疗救助补助资金管理办法')."""
 
@@ -71,6 +72,7 @@ class Document:
     status: str = ""
     programs: tuple[str, ...] = ()
     names: tuple[str, ...] = ()
+    national: bool = False  # a law, standard or national notice: any jurisdiction may cite it
 
     def governs(self, year: int) -> bool:
         return ((self.from_year is None or year >= self.from_year)
@@ -280,10 +282,10 @@ def bound_citation(default: str, own: list[Document]) -> str:
     """A check's registered citation with every part ('；'-separated) that names a document of
     another jurisdiction left out: a part naming a document that a built-in rulebook lists is
     kept only when ``own`` (this jurisdiction's documents) lists it too; a part naming none of
-    them (GB/T 2260, 分析性复核) is kept. '' when nothing is left."""
+    them, or only national ones (GB/T 2260, 民法典, 分析性复核), is kept. '' when nothing is left."""
     if not default:
         return ""
-    known = [mark for d in _known_documents() for mark in d.marks]
+    known = [mark for d in _known_documents() if not d.national for mark in d.marks]
     mine = [mark for d in own for mark in d.marks]
     kept = []
     for part in default.split("；"):
@@ -318,7 +320,8 @@ def _documents(entries: Any, shown: str) -> list[Document]:
             title=str(entry["title"]), number=str(entry.get("number", "")),
             from_year=entry.get("from_year"), until_year=entry.get("until_year"),
             verified=bool(entry.get("verified", True)), status=str(entry.get("status", "")),
-            programs=tuple(entry.get("programs", ())), names=tuple(entry.get("names", ()))))
+            programs=tuple(entry.get("programs", ())), names=tuple(entry.get("names", ())),
+            national=bool(entry.get("national", False))))
     return documents
 
 

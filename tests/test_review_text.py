@@ -99,15 +99,15 @@ def test_problems_are_counted_by_aspect_not_by_severity(demo, kind):
 def test_no_doubled_punctuation_or_bracket_in_a_bracket(demo, stale, kind):
     """A criterion ends once, after its citation ('…计算（内财社〔2025〕357号第十条）。', not
     '…计算。（…第十条）。'); a deadline named by its date is not restated in brackets
-    ('期限为2024年1月15日', not '…（2024年1月15日前）'); no bracket opens inside another."""
+    ('期限为2026年1月15日', not '…（2026年1月15日前）'); no bracket opens inside another."""
     for flat in (demo[kind], stale[kind]):
         body = _body(flat)
         assert not re.search(r"。（(?![一二三四五六七八九十]+）)", body)  # a heading's （二） may follow a full stop
         assert "。。" not in body and "）。）" not in body
         assert not re.search(r"期限为(\d+年\d+月\d+日)（\1前", body)
-        assert "（2023年12月底前" not in body
+        assert not re.search(r"（\d+年12月底前", body)
         assert _nested(body) == []
-    assert "期限为2024年1月15日，逾期4日" in demo[kind]  # 乌兰察布市's 请示 (DL003)
+    assert "期限为2026年1月15日，逾期4日" in demo[kind]  # 乌兰察布市's 请示 (DL003)
     assert "资金的请示（内财社〔2025〕357号第十五条）。" in demo[kind]
 
 
@@ -157,30 +157,30 @@ def test_the_total_rows_declared_figures_are_the_filers_own():
     verified = next(r for r in rows if r[0] == "合计" and r[1] == "核定")
     assert declared[2] == "16,426,404" and verified[2] == "16,425,054"
     pdf = _pdf_text(render_pdf(context))
-    assert "申报 16,426,404 8,351,943,192.00" in pdf
+    assert "申报 16,426,404 9,140,345,784.00" in pdf
     assert "结算分配表合计行“参保人数（C列）”为16,426,404人" in re.sub(r"\s+", "", pdf)
 
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
 def test_money_at_stake_counts_each_yuan_once(demo, kind):
     """Money at stake of the demo's ten problems, each yuan once (auditkit.stake):
-    ST002 57,684,456.00 + IC002 37,766,680.00 + AR002 3,195,663.36 + 兴安盟's 2,396,747.52
-    (AR001 and DL002 are the same money: once) + ST001 100,000.00 + FE001 30,720.00 = 101,174,266.88;
+    ST002 57,684,456.00 + IC002 39,754,400.00 + AR002 3,495,256.80 + 兴安盟's 2,621,442.60
+    (AR001 and DL002 are the same money: once) + ST001 100,000.00 + FE001 33,600.00 = 103,689,155.40;
     乌海市's ST003 (a missing note) and ST004 (persons only) add nothing."""
     body = _body(demo[kind])
-    assert "涉及资金101,174,266.88元（同一笔资金涉及多项问题的，只计算一次）" in body
-    assert body.count("涉及资金2,396,747.52元") == 2  # each finding still says what it is about
+    assert "涉及资金103,689,155.40元（同一笔资金涉及多项问题的，只计算一次）" in body
+    assert body.count("涉及资金2,621,442.60元") == 2  # each finding still says what it is about
     assert "涉及资金4,325,376.00元" not in body
 
 
 def test_the_web_summary_counts_the_same_money_once():
-    """The web page's summary reads the JSON: the same 101,174,266.88 元 as the review."""
+    """The web page's summary reads the JSON: the same 103,689,155.40 元 as the review."""
     import json
 
     from auditkit.web.app import _view
 
     result = json.loads(dumps(run_check(demo_package())))
-    assert _view(result)["money"] == Decimal("101174266.88")
+    assert _view(result)["money"] == Decimal("103689155.40")
 
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])

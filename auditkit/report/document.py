@@ -455,7 +455,8 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "tracking": tracking,
         "rectified": [dict(r, condition=mask(r.get("condition", ""))) for r in tracking.rectified] if tracking else [],
         "provenance": {
-            "inputs": [(i.table, i.path, i.sha256) for i in sub.inputs],
+            # each input by the name its form carries (清单, 结算分配表), not the program's key
+            "inputs": [("清单" if i.table == "manifest" else _table_label(i.table), i.path, i.sha256) for i in sub.inputs],
             "rulebook": f"{rules.id} {rules.version}（{rules.jurisdiction}）" if rules else "无",
             "auditkit": __version__,
             "skipped": skipped_by_reason(result.skipped),
