@@ -146,24 +146,26 @@ def header_words(text: str) -> Words:
 def _without_levels(core: str) -> tuple[str, str | None]:
     for level, pattern in LEVEL_WORDS:
         stripped, count = pattern.subn("", core, count=1)
-        if count and stripped:
+        if count:
             return stripped, level
     return core, None
 
 
 def _candidates(core: str):
     """The readings of a header's words, most literal first: as written, without a qualifier
-    (本次, 全年合计), without a unit suffix, without a funding level — with the level found."""
+    (本次, 全年合计), without a unit suffix ('应补助资金万元'), without a funding level — each with
+    the level and the suffix unit it set aside."""
     seen = set()
     for text in (core, _QUALIFIERS.sub("", core)):
-        for variant in (text, _UNIT_SUFFIX.sub("", text)):
+        suffix = _UNIT_SUFFIX.search(text)
+        for variant, unit in ((text, None), (_UNIT_SUFFIX.sub("", text), suffix.group(1) if suffix else None)):
             if variant and variant not in seen:
                 seen.add(variant)
-                yield variant, None
+                yield variant, None, unit
             stripped, level = _without_levels(variant)
-            if level and stripped not in seen:
+            if level and stripped and stripped not in seen:
                 seen.add(stripped)
-                yield _QUALIFIERS.sub("", stripped) or stripped, level
+                yield _QUALIFIERS.sub("", stripped) or stripped, level, unit
 
 
 @dataclass
@@ -208,10 +210,12 @@ def _match(spec: TableSpec, texts: tuple[str, ...]) -> HeaderColumn:
         if _PART_LEAVES.match(leaf.core) or _without_levels(leaf.core)[0] == "" or _LEVEL_ONLY.match(leaf.core):
             attempts.append(parent.core)
     for attempt in attempts:
-        for candidate, level in _candidates(attempt):
+        for candidate, level, suffix in _candidates(attempt):
             canonical = spec.match(candidate)
             if canonical is not None:
                 column.canonical = canonical
+                if suffix and column.units is None:
+                    column.units = parse_units(suffix)
                 leaf_level = _without_levels(leaf.core)[1] if leaf.core != candidate else None
                 column.level = level or leaf_level or parent_level
                 return column
@@ -221,14 +225,20 @@ def _match(spec: TableSpec, texts: tuple[str, ...]) -> HeaderColumn:
 _LEVEL_ONLY = re.compile(r"^(?:中央|自治区|省级|省|区级|盟市|市级|旗县|县级|地方)(?:财政)?(?:补助)?(?:资金)?$")
 
 
+_FIGURE = re.compile(r"^[+-]?[\d,]+(\.\d+)?%?$")
+
+
 def _is_headerlike(row: list[Cell]) -> bool:
+    """Two texts or more and no figure: a header row, not a title line or a row of data."""
     texts = {c.text for c in row if c.text}
-    return len(texts) >= 2
+    return len(texts) >= 2 and not any(_FIGURE.match(_nfkc(t).strip()) or isinstance(c.value, (int, float))
+                                       for c in row for t in [c.text] if t)
 
 
-def _band_texts(grid: Grid, top: int, depth: int, width: int) -> list[tuple[str, ...]]:
+def _band_texts(grid: Grid, top: int, depth: int, width: int) -> list[tuple[tuple[str, ...], Units | None]]:
     """Per column, the band's texts from top to bottom, a CSV-saved merged parent carried over
-    the empty cells of its span (those with a leaf below, while its own column has one too)."""
+    the empty cells of its span (those with a leaf below, while its own column has one too), and
+    the units a row of units in the band gives it."""
     rows = [grid.rows[i] if i < len(grid.rows) else [] for i in range(top, top + depth)]
 
     def text(r: int, c: int) -> str:
@@ -248,11 +258,14 @@ def _band_texts(grid: Grid, top: int, depth: int, width: int) -> list[tuple[str,
     columns = []
     for c in range(width):
         texts: list[str] = []
+        units = None
         for r in range(depth):
             value = filled[r][c].strip()
-            if value and (not texts or texts[-1] != value) and not _units_only(value):
+            if value and _units_only(value):
+                units = parse_units(value)  # a row of units under the leaves: 人, 万元
+            elif value and (not texts or texts[-1] != value):
                 texts.append(value)
-        columns.append(tuple(texts))
+        columns.append((tuple(texts), units))
     return columns
 
 
@@ -276,7 +289,8 @@ def find_header(grid: Grid, spec: TableSpec) -> Header:
     """The header band (one to three rows) that names the most of the table's columns.
 
     Ties go to a band whose every row is a header row (two or more texts: not a title line),
-    then to the deeper band (a parent row above the leaves), then to the earlier. Raises
+    then to the earlier (a parent row above the leaves; the header, not a copy of it repeated
+    lower down), then to the deeper (a row of units under the leaves). Raises
     PackageError when no band names at least two of the table's columns (or its only one).
     """
     limit = min(HEADER_SEARCH_ROWS, len(grid.rows))
@@ -291,13 +305,15 @@ def find_header(grid: Grid, spec: TableSpec) -> Header:
             if depth > 1 and not any(c.text for c in grid.rows[top + depth - 1]):
                 break
             columns = []
-            for position, texts in enumerate(_band_texts(grid, top, depth, width)):
+            for position, (texts, units) in enumerate(_band_texts(grid, top, depth, width)):
                 column = _match(spec, texts) if texts else HeaderColumn(position, texts)
                 column.position = position
+                if column.units is None and units is not None:
+                    column.units = units
                 columns.append(column)
             score = len({c.canonical for c in columns if c.canonical})
             headerlike = all(_is_headerlike(grid.rows[i]) for i in range(top, top + depth))
-            rank = (score, headerlike, depth, -top)
+            rank = (score, headerlike, -top, depth)
             if best is None or rank > best[0]:
                 best = (rank, Header(top, top + depth - 1, columns, score))
     if best is None or best[1].score < min(2, len(spec.columns)):

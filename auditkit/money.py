@@ -16,6 +16,7 @@ UNIT_FACTORS = {"yuan": Decimal(1), "wan": Decimal(10000), "qian": Decimal(1000)
                 "yi": Decimal(100000000)}
 UNIT_NAMES = {"yuan": "元", "wan": "万元", "qian": "千元", "bai": "百元", "yi": "亿元"}
 _UNIT_WORDS = {"元": "yuan", "万元": "wan"}  # the units a manifest may name
+UNIT_WORDS = {"元": "yuan", "万元": "wan", "千元": "qian", "百元": "bai", "亿元": "yi"}  # units a sheet may state
 # what a cell may write after its figure: '512.00万元', '1.2万人', '12%'
 _CELL_UNITS = {"万元": ("money", "wan"), "元": ("money", "yuan"), "千元": ("money", "qian"), "亿元": ("money", "yi"),
                "万人": ("count", 10000), "人": ("count", 1), "万": ("scale", 10000)}

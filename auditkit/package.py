@@ -24,7 +24,7 @@ from auditkit.errors import PackageError, Problems, column_letter
 from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
 from auditkit.layout import Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, unit_line
 from auditkit.notes import ReadingNote, ReadingNotes
-from auditkit.money import (UNIT_NAMES, half_unit, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
+from auditkit.money import (UNIT_NAMES, UNIT_WORDS, half_unit, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
                             to_declared, unit_from_word)
 from auditkit.programs import PROGRAMS
 from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec
@@ -313,16 +313,30 @@ def _serial_columns(grid: Grid, spec: TableSpec, columns: dict[str, int], indice
     return found
 
 
-def _table_units(grid: Grid, header: Header) -> tuple[Units | None, int | None]:
-    """The units stated above the header (a 单位 line, a title ending in a unit) and the sheet row
-    of the first statement. Two statements that disagree are refused, naming both cells."""
+_UNIT_CELL = re.compile(r"^[(]?(?:金额|计量|货币)?单位[:：]")
+_UNIT_IN_NOTE = re.compile(r"(?:金额|计量)?单位(?:为|是|均为|[:：])\s*(万元|千元|亿元|元)")
+
+
+def _table_units(grid: Grid, header: Header, footer: list[int] = ()) -> tuple[Units | None, int | None]:
+    """The units stated for the whole table and the sheet row of the first statement: a 单位 line
+    or a title ending in a unit above the header, a '单位：万元' cell inside the header rows, a note
+    under the table ('本表金额单位为万元'). Two statements that disagree are refused, naming both
+    cells."""
     money, count, first_row = None, None, None
     seen: list[tuple[str, int, int]] = []
-    for index in range(header.top):
+    for index in [*range(header.bottom + 1), *footer]:
         for position, cell in enumerate(grid.rows[index]):
             if not cell.text:
                 continue
-            units = unit_line(cell.text, grid, index, position)
+            if header.top <= index <= header.bottom:
+                flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.text))
+                if not _UNIT_CELL.match(flat):
+                    continue
+            if index > header.bottom:
+                found = _UNIT_IN_NOTE.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.text)))
+                units = Units(UNIT_WORDS[found.group(1)], None) if found else None
+            else:
+                units = unit_line(cell.text, grid, index, position)
             if units is None:
                 continue
             where = (cell.text.strip(), index + 1, position)
@@ -446,15 +460,6 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     before = own.total
     spec = TABLES[name]
     header = find_header(grid, spec)
-    sheet_units, unit_row = _table_units(grid, header)
-    sheet_unit = sheet_units.money if sheet_units else None
-    manifest_unit = manifest.units.get(name)
-    if sheet_unit and manifest_unit and sheet_unit != manifest_unit:
-        raise PackageError(
-            f"表内单位行为“{UNIT_NAMES[sheet_unit]}”，而清单 [units] 中本表的单位为“{UNIT_NAMES[manifest_unit]}”，二者矛盾；"
-            "请更正其中之一", file=grid.file, sheet=grid.sheet, row=unit_row)
-    table_unit = sheet_unit or manifest_unit or manifest.amount_unit
-    sheet_count = sheet_units.count if sheet_units and sheet_units.count else 1
 
     chosen, other_columns, set_aside = _resolve_columns(spec, header, manifest, grid, name, notes)
     columns = {c: h.position for c, h in chosen.items()}
@@ -477,6 +482,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     # the rows, each classed as a person reads it
     entries: list[tuple[str, int]] = []  # (kind, grid index)
     footer_at: int | None = None
+    footer_rows: list[int] = []
     key_position = columns.get(spec.key) if spec.key else None
     leaves = {h.position: header_words(h.leaf).core for h in chosen.values()}
     for index in range(header.bottom + 1, len(grid.rows)):
@@ -494,6 +500,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
         kind = row_kind([first]) if row_kind([first]) == "footer" else row_kind(labels)
         if kind == "footer":
             footer_at = index
+            footer_rows.append(index)
             continue
         if sum(1 for p, leaf in leaves.items() if p < len(row) and row[p].text
                and header_words(row[p].text).core == leaf) >= 2:
@@ -513,6 +520,15 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     else:
         entries = [("subtotal" if kind == "total-like" else kind, i) for kind, i in entries]
 
+    sheet_units, unit_row = _table_units(grid, header, footer_rows)
+    sheet_unit = sheet_units.money if sheet_units else None
+    manifest_unit = manifest.units.get(name)
+    if sheet_unit and manifest_unit and sheet_unit != manifest_unit:
+        raise PackageError(
+            f"表内单位行为“{UNIT_NAMES[sheet_unit]}”，而清单 [units] 中本表的单位为“{UNIT_NAMES[manifest_unit]}”，二者矛盾；"
+            "请更正其中之一", file=grid.file, sheet=grid.sheet, row=unit_row)
+    table_unit = sheet_unit or manifest_unit or manifest.amount_unit
+    sheet_count = sheet_units.count if sheet_units and sheet_units.count else 1
     serials = _serial_columns(grid, spec, columns, [i for k, i in entries if k == "data"], name, headers, notes)
     kinds_summed = [c for c in columns if spec.column(c).kind in ("amount", "per_head")]
     counts_scaled = [c for c in columns if spec.column(c).kind == "count" and unit_of(c)[1] > 1]
