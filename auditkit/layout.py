@@ -140,6 +140,7 @@ def header_words(text: str) -> Words:
     if found_doc:
         document = found_doc.group(0)
         flat = flat.replace(document, "", 1)
+    flat = re.sub(r"\(\s*\)", "", flat)  # '应补助资金（2023年）' once the year is read
     return Words(flat, year, units, document)
 
 
@@ -156,7 +157,9 @@ def _candidates(core: str):
     (本次, 全年合计), without a unit suffix ('应补助资金万元'), without a funding level — each with
     the level and the suffix unit it set aside."""
     seen = set()
-    for text in (core, _QUALIFIERS.sub("", core)):
+    # an explanation in brackets: '结算补助资金（正数为补助、负数为扣回）', '参保人数（截至6月底）'
+    plain = re.sub(r"\([^()]*\)$", "", core)
+    for text in dict.fromkeys((core, _QUALIFIERS.sub("", core), plain, _QUALIFIERS.sub("", plain))):
         suffix = _UNIT_SUFFIX.search(text)
         for variant, unit in ((text, None), (_UNIT_SUFFIX.sub("", text), suffix.group(1) if suffix else None)):
             if variant and variant not in seen:
@@ -353,14 +356,16 @@ def _under_header(row: list[Cell], header: Header) -> bool:
 
 # --- rows that are not a region's figures ------------------------------------------------------
 
-_TOTAL = re.compile(r"^(?:全(?:区|市|盟|州|省|县|旗|地区|自治区|国|地)|总|共)?(?:合计|总计|共计)$")
-_TOTAL_LIKE = re.compile(r"^.{0,16}(?:合计|总计)$")
+_TOTAL = re.compile(r"^(?:(?:全(?:区|市|盟|州|省|县|旗|地区|自治区|国|地)|总|共)?(?:合计|总计|共计)数?"
+                    r"|全(?:区|市|盟|州|省|县|旗|地区|自治区))$")
+_TOTAL_LIKE = re.compile(r"^.{0,16}(?:合计|总计)数?$")
 _SUBTOTAL = re.compile(r"小计")
 _PART = re.compile(r"^其中")
 _FOOTER = re.compile(
     r"^(?:填表人|填报人|制表人|编制人|审核人|复核人|审核|复核|负责人|单位负责人|财务负责人|分管领导|主管领导|"
     r"经办人|联系人|联系电话|电话|填表日期|填报日期|制表日期|编制日期|报送日期|日期|说明|注|附注|备注|"
-    r"填表说明|填报说明|编制说明|资料来源|数据来源|填报单位|填表单位|编制单位|报送单位|制表单位|单位负责人签字|盖章)"
+    r"填表说明|填报说明|编制说明|资料来源|数据来源|填报单位|填表单位|编制单位|报送单位|制表单位|单位负责人签字|盖章|"
+    r"制表|填报|填表|审批|签字|签章|主管|分管|单位盖章|财务负责人签字)"
     r"(?:[:：\d一二三四五六七八九十、.]|$)")
 
 

@@ -69,6 +69,11 @@ def has_invisible(text: str) -> bool:
     return _INVISIBLE.search(text) is not None
 
 
+def without_invisible(text: str) -> str:
+    """The text as a person sees it: zero-width spaces, direction marks and a BOM taken out."""
+    return _INVISIBLE.sub("", text)
+
+
 def is_empty_mark(text: str) -> bool:
     """'-', '—', '／', '无' and the like: a cell that says 'nothing here', read as empty."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) in EMPTY_MARKS

@@ -24,13 +24,14 @@ from auditkit.errors import PackageError, Problems, column_letter
 from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
 from auditkit.layout import Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, unit_line
 from auditkit.notes import ReadingNote, ReadingNotes
-from auditkit.money import (UNIT_NAMES, UNIT_WORDS, half_unit, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
-                            to_declared, unit_from_word)
+from auditkit.money import (UNIT_NAMES, UNIT_WORDS, half_unit, has_invisible, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
+                            to_declared, unit_from_word, without_invisible)
 from auditkit.programs import PROGRAMS
 from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec
 
 FUNDING_LEVELS = ("central", "regional")
 MANIFEST = "submission.toml"
+NOT_SUMMED = ("year",)  # count-typed columns that a total does not add up
 
 
 @dataclass(frozen=True)
@@ -96,7 +97,8 @@ class Table:
     def summed(self) -> list[str]:
         """The columns a total row adds up: amounts and counts, known or kept (not 序号, codes,
         rates, shares, per-head standards, years or dates)."""
-        return [c for c in self.frame.columns if not c.startswith("_") and self.kind(c) in ("amount", "count")]
+        return [c for c in self.frame.columns if not c.startswith("_") and c not in NOT_SUMMED
+                and self.kind(c) in ("amount", "count")]
 
     def rows(self) -> list[dict[str, Any]]:
         """The regions' rows (never a total, 小计 or 其中 row), canonical columns and ``_row``."""
@@ -429,15 +431,15 @@ def _other_kind(column: HeaderColumn) -> str | None:
     return "amount"
 
 
-def _row_labels(row: list[Cell], key_position: int | None) -> tuple[str, list[str]]:
+def _row_labels(row: list[Cell], key_position: int | None, skip: set[int] = frozenset()) -> tuple[str, list[str]]:
     """The first text of a row (a 序号 or region cell, a note) and the texts a total may stand in:
     the region cell, and every text before the row's first figure (a 序号 column's 合计)."""
     first = next((c.text for c in row if c.text), "")
     labels = []
     if key_position is not None and key_position < len(row) and row[key_position].text:
         labels.append(row[key_position].text)
-    for cell in row:
-        if not cell.text:
+    for position, cell in enumerate(row):
+        if not cell.text or position in skip:
             continue
         if isinstance(cell.value, (int, float, Decimal)) or parse_decimal(cell.text) is not None:
             break
@@ -484,12 +486,17 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     footer_at: int | None = None
     footer_rows: list[int] = []
     key_position = columns.get(spec.key) if spec.key else None
+    # a table of figures has totals, 小计 and 其中 rows; in a table of words (performance targets)
+    # '其中：中央补助资金' is an indicator, not a part
+    adds_up = any(spec.column(c).kind in ("amount", "count") for c in columns)
+    # where 合计 is a value of its own (a scheme: PL001's pool not kept apart), it labels no row
+    unlabelled = {p for c, p in columns.items() if c == "scheme"}
     leaves = {h.position: header_words(h.leaf).core for h in chosen.values()}
     for index in range(header.bottom + 1, len(grid.rows)):
         row = grid.rows[index]
         if not any(c.text for c in row):
             continue
-        first, labels = _row_labels(row, key_position)
+        first, labels = _row_labels(row, key_position, unlabelled)
         if footer_at is not None:
             figures = sum(1 for c, p in columns.items() if spec.column(c).kind in ("amount", "count")
                           and p < len(row) and parse_decimal(row[p].text) is not None)
@@ -497,7 +504,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
                 own.add(PackageError(f"表下方的说明或签署行（第{footer_at + 1}行）之后仍有数据行；"
                                      "请将说明、签署行移至全部数据行之后", file=grid.file, sheet=grid.sheet, row=index + 1))
             continue
-        kind = row_kind([first]) if row_kind([first]) == "footer" else row_kind(labels)
+        kind = row_kind([first]) if row_kind([first]) == "footer" else row_kind(labels) if adds_up else "data"
         if kind == "footer":
             footer_at = index
             footer_rows.append(index)
@@ -538,6 +545,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     totals: list[dict[str, Any]] = []
     subtotals: list[dict[str, Any]] = []
     members: list[int] = []
+    invisible: dict[str, list[int]] = {}  # column -> rows whose cell held invisible characters
     for kind, index in entries:
         if kind == "part":
             continue
@@ -559,6 +567,8 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             except PackageError as error:
                 own.add(error)
                 record[column], tol[column] = None, None
+            if cell.text and has_invisible(cell.text):
+                invisible.setdefault(column, []).append(index + 1)
         if kind == "data":
             for column in columns:
                 data[column].append(record[column])
@@ -567,12 +577,20 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             row_numbers.append(index + 1)
             members.append(index + 1)
             continue
-        entry = {**record, "_row": index + 1, **{f"_tol_{c}": tol[c] for c in tolerances}}
+        first, labels = _row_labels(row, key_position, unlabelled)
+        label = next((text for text in labels if row_kind([text]) != "data"), first)
+        entry = {**record, "_row": index + 1, "_label": label.strip(), **{f"_tol_{c}": tol[c] for c in tolerances}}
         if kind == "total":
             totals.append(entry)
         else:
             subtotals.append({**entry, "_members": members})
             members = []
+
+    for column, rows in invisible.items():
+        if notes is not None:
+            notes.add("IN003", f"{spec.label}“{headers[column]}”列有{len(rows)}个单元格含不可见字符（零宽空格、字节顺序标记等），"
+                      "已去除后读取", table=name, file=grid.file, sheet=grid.sheet, rows=rows, column=headers[column],
+                      recommendation="核对读出的数值；今后导出前清除单元格中的不可见字符。")
 
     # columns of unknown headers, kept: those that hold figures are summed by ST004
     extra_kinds: dict[str, str] = {}
@@ -629,11 +647,11 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict, factor: int = 1) -> 
     """A cell's typed value and, for an amount (or a count written in 万人), its tolerance in 元
     (persons). ``unit`` is the money unit of the column, ``factor`` the persons a count's unit
     stands for (1 for 人, 10000 for 万人); a unit written in the cell itself ('512万元') wins."""
-    text = cell.text
-    if not text or is_empty_mark(text):
+    text = without_invisible(cell.text)
+    if not text.strip() or is_empty_mark(text):
         return None, None
     if kind == "text":
-        return text, None
+        return text.strip(), None
     if kind == "date":
         return _as_date(cell.value if cell.value is not None else text,
                         lambda: PackageError(f"应为日期（如 2023-06-30、2023/6/30、2023年6月30日），实为“{text}”", **where)), None
@@ -653,6 +671,8 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict, factor: int = 1) -> 
         written_unit = None
         if kind in ("amount", "count"):
             stripped, written_unit = split_cell_unit(stripped)
+        elif kind == "per_head":  # '640元', '640元/人'
+            stripped = re.sub(r"元(?:/人(?:/年)?|每人)?$", "", unicodedata.normalize("NFKC", stripped).strip())
         parsed = parse_decimal(stripped)
         if parsed is None:
             raise PackageError(f"应为{KIND_NAMES[kind]}，实为“{text}”", **where)

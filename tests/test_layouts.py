@@ -307,3 +307,59 @@ def test_a_clawback_without_a_document_number_still_warns(tmp_path):
 
 def test_the_published_tacheng_table_still_gives_no_error():
     assert [f for f in audit("tacheng-2020").findings if f.severity == "error"] == []
+
+
+def test_invisible_characters_are_taken_out_and_reported(tmp_path):
+    """A zero-width space after 呼和浩特市 and inside 512000 (pasted from a web page): read as
+    呼和浩特市 and 512,000, and IN003 names the two columns, one row each."""
+    text = f"{SETTLEMENT_HEADER}\n呼和浩特市\u200b,1000,512\u200b000,500000,12000\n"
+    result = audit(_package(tmp_path, text), "IN003,ST005")
+    row = result.submission.table("settlement").rows()[0]
+    assert (row["region"], row["entitled"]) == ("呼和浩特市", Decimal("512000"))
+    notes = only(result, "IN003")
+    assert len(notes) == 2 and all(n.evidence.count == 1 for n in notes)
+    assert only(result, "ST005") == []
+
+
+def test_totals_of_other_wordings_and_a_part_of_a_region(tmp_path):
+    """"全区" alone is the region-wide total; "其中：市本级" under 包头市 is a part (800 of its 2,000
+    persons), not an addend: the total 3,000 = 1,000 + 2,000 holds."""
+    text = (f"{SETTLEMENT_HEADER}\n全区,3000,1536000,1500000,36000\n呼和浩特市,1000,512000,500000,12000\n"
+            "包头市,2000,1024000,1000000,24000\n其中：市本级,800,409600,400000,9600\n")
+    result = audit(_package(tmp_path, text), "ST004")
+    assert [r["region"] for r in result.submission.table("settlement").rows()] == ["呼和浩特市", "包头市"]
+    assert only(result, "ST004") == []
+
+
+def test_indicators_of_a_performance_table_are_never_totals_or_parts(tmp_path):
+    """A 绩效目标表 has no figures to add: "其中：中央补助资金" and "资金合计" are indicators."""
+    text = "地区,三级指标,指标值\n塔城地区,资金合计,5031万元\n塔城地区,其中：中央补助资金,4000万元\n"
+    rows = load_package(_package(tmp_path, text, table="performance")).table("performance").rows()
+    assert [r["indicator"] for r in rows] == ["资金合计", "其中：中央补助资金"]
+
+
+def test_an_assistance_header_with_a_qualifier_and_a_unit(tmp_path):
+    """"全年合计应下达资金（万元）" is 应下达资金 in 万元: 12.50 is 125,000 元."""
+    text = "地区,资金类别,绩效因素,全年合计应下达资金（万元）\n呼和浩特市,城乡医疗救助,1,12.50\n"
+    package = _package(tmp_path, text, table="assistance", program="medical-assistance")
+    assert load_package(package).table("assistance").rows()[0]["allocated"] == Decimal("125000")
+
+
+@pytest.mark.parametrize("header", ["此次结算补助资金（正数为补助、负数为扣回）", "此次结算补助资金（2023年）", "此次结算\n补助资金"])
+def test_a_header_with_an_explanation_a_year_in_brackets_or_a_line_break(tmp_path, header):
+    package = _package(tmp_path, f'地区,参保人数,应补助资金,已预拨资金,"{header}"\n呼和浩特市,1000,512000,500000,12000\n')
+    assert load_package(package).table("settlement").rows()[0]["settlement"] == Decimal("12000")
+
+
+def test_in001_weighs_a_students_table_too(tmp_path):
+    """students-ok with its 自治区补助资金 written in 万元 under a 元 package and no unit line:
+    30,000 students × 640 × (1 − 80%) = 3,840,000 元, but 384.00 is read as 384 元, 10^-4 of it
+    (1,536,000 against 153.60 likewise): IN001 names 万元. students-ok itself gives no IN001."""
+    package = tmp_path / "p"
+    shutil.copytree(FIXTURES / "students-ok", package)
+    path = package / "students.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace("3840000.00", "384.00").replace("1536000.00", "153.60"),
+                    encoding="utf-8")
+    [finding] = only(audit(package, "IN001"), "IN001")
+    assert finding.figures == {"read_unit": "元", "likely_unit": "万元", "factor_exponent": -4}
+    assert only(audit("students-ok", "IN001"), "IN001") == []
