@@ -129,24 +129,22 @@ def _roll(day: dt.date, rule: str, rules: Rulebook, rolls: bool) -> Deadline:
 
 def within_days(event: dt.date, days: int, rules: Rulebook, event_name: str = "") -> Deadline:
     """The last day of a period of ``days`` days after ``event`` (DL001, DL008)."""
-    starts_next_day = bool(_setting(rules, "deadline.period_starts_next_day"))
+    starts_next_day = _setting(rules, "deadline.period_starts_next_day")
     last = event + dt.timedelta(days=days if starts_next_day else days - 1)
     start = "之次日" if starts_next_day else "当日"
     rule = f"自{chinese_date(event)}{event_name}{start}起算{days}日"
-    return _roll(last, rule, rules, bool(_setting(rules, "deadline.roll_to_working_day")))
+    return _roll(last, rule, rules, _setting(rules, "deadline.roll_to_working_day"))
 
 
 def on_date(day: dt.date, rules: Rulebook, wording: str = "") -> Deadline:
     """A filing date such as "2月15日前": the day itself included, moved past days off."""
     rule = wording or f"{day.month}月{day.day}日前"
-    return _roll(day, rule, rules, bool(_setting(rules, "deadline.roll_to_working_day")))
+    return _roll(day, rule, rules, _setting(rules, "deadline.roll_to_working_day"))
 
 
 def month_day(rules: Rulebook, name: str, year: int) -> dt.date:
-    """A rulebook setting written "MM-DD" (``deadline.region_request = "02-15"``) in a year."""
-    text = str(_setting(rules, name))
-    month, day = (int(part) for part in text.split("-"))
-    return dt.date(year, month, day)
+    """A yearly rulebook day (``deadline.region_request``, a ``MonthDay``) in a year."""
+    return _setting(rules, name).in_year(year)
 
 
 def annual(rules: Rulebook, name: str, year: int) -> Deadline:
@@ -159,7 +157,7 @@ def year_end(year: int, rules: Rulebook) -> Deadline:
     """The year-end money cut-off of ``year`` (DL002, the arrival rate of AR001): never moved
     unless the rulebook's ``deadline.year_end_rolls`` is on."""
     day = month_day(rules, "deadline.money_in_special_account", year)
-    rolls = bool(_setting(rules, "deadline.year_end_rolls"))
+    rolls = _setting(rules, "deadline.year_end_rolls")
     rule = f"{year}年{day.month}月底前"
     if not rolls and is_working_day(day) is False:
         rule += f"；{chinese_date(day)}虽为{_day_off_reason(day)}，预算年度至此终了，不予顺延"

@@ -1,8 +1,10 @@
 """Rulebooks: the parameters of a jurisdiction, each with its source and whether it was verified.
 
 A rulebook is a TOML file under ``auditkit/rulebooks/`` (``nmg.toml``, ``xj.toml``). Checks read
-parameters only from here. ``--rulebook FILE`` layers a user's file on top: tables merge key by
-key, so an override of one year's standard keeps every other value.
+parameters only from here. ``--rulebook FILE`` layers a user's file on top, parameter by
+parameter, so an override of one year's standard keeps every other value. Every key is declared
+in ``auditkit.parameters`` with its kind, and read into its typed value here, once: a value that
+fits no reading of its kind, or a key that names no parameter, is a ``RulebookError`` (exit 2).
 
 Parameters are addressed by a dotted name; a per-year parameter by its name and the year:
 ``rules.get("central_share")``, ``rules.get("standard", 2023)``.
@@ -10,7 +12,9 @@ Parameters are addressed by a dotted name; a per-year parameter by its name and 
 
 from __future__ import annotations
 
+import difflib
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import resources
@@ -18,14 +22,22 @@ from pathlib import Path
 from typing import Any
 
 from auditkit.errors import RulebookError
+from auditkit.parameters import PARAMETERS, STRUCTURE, WHOLES, is_prefix, spec_of
 
 
 @dataclass(frozen=True)
 class Param:
+    """One parameter as checks read it: ``value`` is typed by the parameter's kind
+    (``auditkit.parameters``): a Decimal fraction for a share, a Decimal in 元 for an amount, an
+    int for days, a ``MonthDay`` for a yearly day, a bool for a switch. ``written`` is the value
+    as the rulebook wrote it."""
+
     name: str
     value: Any
     source: str
     verified: bool
+    kind: str = ""
+    written: Any = None
 
     @property
     def decimal(self) -> Decimal:
@@ -59,7 +71,7 @@ class Rulebook:
     id: str
     version: str
     jurisdiction: str
-    params: dict[str, Any]
+    params: dict[str, Param]  # by dotted name: 'central_share', 'standard.2023'
     regions: list[Region]
     sources: list[str] = field(default_factory=list)
     _by_name: dict[str, Resolution] = field(default_factory=dict, repr=False)
@@ -85,19 +97,7 @@ class Rulebook:
         return found
 
     def _lookup(self, name: str, year: int | None) -> Param | None:
-        node: Any = self.params
-        for part in name.split("."):
-            if not isinstance(node, dict) or part not in node:
-                return None
-            node = node[part]
-        if year is not None:
-            if not isinstance(node, dict) or str(year) not in node:
-                return None
-            node = node[str(year)]
-        if not isinstance(node, dict) or "value" not in node:
-            return None
-        label = name if year is None else f"{name}.{year}"
-        return Param(label, node["value"], str(node.get("source", "")), bool(node.get("verified", False)))
+        return self.params.get(name if year is None else f"{name}.{year}")
 
     # -- regions --
 
@@ -110,14 +110,79 @@ class Rulebook:
         return bool(self.regions)
 
 
-def _merge(base: dict, top: dict) -> dict:
-    merged = dict(base)
-    for key, value in top.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
+_FIELDS = ("value", "source", "verified")
+
+
+def _entries(tree: dict, shown: str, prefix: str = "") -> Iterator[tuple[str, dict]]:
+    """Each parameter a rulebook file sets, by dotted name, as {value?, source?, verified?}.
+
+    A parameter is a table (``[central_share]`` with ``value``, ``source``, ``verified``) or,
+    in a user's file, just its value (``arrival_deduction_rate = 10``). A key that names no
+    declared parameter is refused: a misspelt override would otherwise be silently ignored.
+    """
+    for key, node in tree.items():
+        name = f"{prefix}.{key}" if prefix else str(key)
+        if not prefix and key in STRUCTURE:
+            continue
+        spec = spec_of(name)
+        if spec is None:
+            if isinstance(node, dict) and is_prefix(name):
+                yield from _entries(node, shown, name)
+                continue
+            close = difflib.get_close_matches(name, list(PARAMETERS), n=1)
+            hint = f"（是否应为 {close[0]}？）" if close else ""
+            raise RulebookError(f"规则库没有参数 {name}{hint}，请更正参数名或删去该项（全部参数见 docs/parameters.md）",
+                                file=shown)
+        if isinstance(node, dict) and node and set(node) <= set(_FIELDS):
+            entry = dict(node)
+        elif isinstance(node, dict) and spec.kind != "code_map":
+            unknown = "、".join(sorted(set(node) - set(_FIELDS)))
+            raise RulebookError(f"参数 {name} 的表中只能有 value、source、verified，实有 {unknown}", file=shown)
         else:
-            merged[key] = value
-    return merged
+            entry = {"value": node}
+        if "source" in entry and not isinstance(entry["source"], str):
+            raise RulebookError(f"参数 {name} 的 source 应为文字（文件名称及条款）", file=shown)
+        if "verified" in entry and not isinstance(entry["verified"], bool):
+            raise RulebookError(f"参数 {name} 的 verified 应为 true 或 false", file=shown)
+        yield name, entry
+
+
+def _parameters(layers: list[tuple[dict, str, bool]]) -> dict[str, Param]:
+    """The parameters of the built-in rulebook and the user's file on top, read by their kinds.
+
+    ``layers``: (parsed TOML, file name as shown, whether it is the user's). A user's value
+    replaces the built-in one with its citation: without a ``source`` of its own it is cited as
+    the user's file, unverified."""
+    merged: dict[str, dict] = {}
+    for tree, shown, users in layers:
+        for name, entry in _entries(tree, shown):
+            if users and "value" in entry:
+                entry = {"source": f"用户规则库“{shown}”", "verified": False, **entry}
+            merged[name] = {**merged.get(name, {}), **entry, "file": shown}
+    params = {}
+    for name, entry in merged.items():
+        spec = spec_of(name)
+        if "value" not in entry:
+            raise RulebookError(f"参数 {name}（{spec.label}）没有 value", file=entry["file"])
+        value = spec.read(entry["value"])
+        if value is None:
+            raise RulebookError(f"参数 {name}（{spec.label}）应为{spec.expected()}，实为“{_shown(entry['value'])}”",
+                                file=entry["file"])
+        params[name] = Param(name, value, str(entry.get("source", "")), bool(entry.get("verified", False)),
+                             spec.kind, entry["value"])
+    for parts in WHOLES:
+        present = [params[name] for name in parts if name in params]
+        if len(present) == len(parts) and sum(p.value for p in present) != 1:
+            files = "、".join(dict.fromkeys(merged[name]["file"] for name in parts))
+            written = "、".join(f"{p.name} = {_shown(p.written)}" for p in present)
+            raise RulebookError(f"同一公式的权重之和应为100%，而 {written}；修改其一时应同时修改另一项", file=files)
+    return params
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _read(path_or_text: Path | str, shown: str) -> dict:
@@ -141,14 +206,19 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
     Returns None when there is neither: the run then does only the checks that need no
     parameter, and lists the others as skipped.
     """
-    data: dict = {}
+    layers: list[tuple[dict, str, bool]] = []
     resource = resources.files("auditkit") / "rulebooks" / f"{jurisdiction}.toml"
     if resource.is_file():
-        data = _read(resource.read_text(encoding="utf-8"), f"{jurisdiction}.toml")
+        layers.append((_read(resource.read_text(encoding="utf-8"), f"{jurisdiction}.toml"), f"{jurisdiction}.toml", False))
     if override is not None:
-        data = _merge(data, _read(Path(override), str(override)))
-    if not data:
+        layers.append((_read(Path(override), str(override)), str(override), True))
+    if not any(tree for tree, _, _ in layers):
         return None
+    data: dict = {}
+    for tree, _, _ in layers:
+        data["rulebook"] = {**data.get("rulebook", {}), **tree.get("rulebook", {})}
+        if "regions" in tree:
+            data["regions"] = tree["regions"]
     meta = data.get("rulebook", {})
     regions = []
     for entry in data.get("regions", []):
@@ -160,7 +230,7 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
             aliases=tuple(entry.get("aliases", [])),
             former=tuple((f["name"], f.get("code"), f.get("until")) for f in entry.get("former", [])),
         ))
-    params = {k: v for k, v in data.items() if k not in ("rulebook", "regions")}
+    params = _parameters(layers)
     return Rulebook(
         id=str(meta.get("id", jurisdiction)),
         version=str(meta.get("version", "0")),

@@ -78,7 +78,7 @@ def region_name(written: str, rules: Rulebook | None) -> str:
 def _param(rules: Rulebook | None, name: str, year: int | None = None) -> Decimal | None:
     if rules is None or not rules.has(name, year):
         return None
-    return Decimal(str(rules.get(name, year).value))
+    return rules.get(name, year).value
 
 
 def verified_enrollment(sub: Submission, rules: Rulebook | None) -> dict[str, int] | None:
@@ -104,10 +104,9 @@ def _assess(sub: Submission, rules: Rulebook | None) -> Assessment:
     std = _param(rules, "standard", year)
     next_std = _param(rules, "standard", year + 1)
     c = _param(rules, "central_share")
-    c = parse_share(c) if c is not None else None
     arrival_rate_cut = _param(rules, "arrival_deduction_rate")
     over_report_rate = _param(rules, "over_report_deduction_rate")
-    passes_on = bool(rules.get("regional_passes_arrival_deduction").value) if (
+    passes_on = rules.get("regional_passes_arrival_deduction").value if (
         rules is not None and rules.has("regional_passes_arrival_deduction")) else True
 
     funds = {}

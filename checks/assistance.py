@@ -221,7 +221,7 @@ def budget_after_approval(sub, rules) -> Iterator[Finding]:
             recommendation="在清单中写明本级人民代表大会批准预算的日期。",
             evidence=Evidence(count=0, where=table.file))
         return
-    days = int(rules.get("deadline.assistance_budget_days").value)
+    days = rules.get("deadline.assistance_budget_days").value
     deadline = within_days(approved, days, rules, "人大批准预算")
     budgets = _documents_of(sub, "budget")
     if not budgets:

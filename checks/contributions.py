@@ -170,8 +170,7 @@ def critical_illness_share(sub, rules) -> Iterator[Finding]:
 
 
 def _window_day(rules, name: str, year: int) -> dt.date:
-    month, day = str(rules.get(name).value).split("-")
-    return dt.date(year, int(month), int(day))
+    return rules.get(name).value.in_year(year)
 
 
 @check("CT004", "居民医保集中征缴期不符合规定", cites=CITES,

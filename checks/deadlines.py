@@ -62,7 +62,7 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
     budget was issued.
     """
     table = sub.table("documents")
-    days = int(rules.get("deadline.budget_issue_days").value)
+    days = rules.get("deadline.budget_issue_days").value
     documents = documents_by_number(sub)
     children: dict[str, dict[str, list[dict]]] = {}
     for number, rows in documents.items():

@@ -16,7 +16,7 @@ from auditkit import Effect, Evidence, Finding, check
 from auditkit.enrollment import RegionCounts, roster_result
 from auditkit.findings import mask_id
 from auditkit.ids import ADDRESS_CODE, BIRTH_DATE, CHECK_DIGIT, MALFORMED, REASON_NAMES
-from auditkit.money import parse_share, yuan
+from auditkit.money import yuan
 from auditkit.settlement import assess, region_name
 
 CITES = "内财社〔2025〕357号 第十五条、第十七条"
@@ -28,9 +28,9 @@ def _share(sub, rules, region: str) -> Decimal | None:
     """The package's share of the standard for a region: c in a central settlement, the
     region's regional share in a regional one (rulebook, else the settlement table)."""
     if sub.manifest.funding_level == "central":
-        return parse_share(rules.get("central_share").decimal)
+        return rules.get("central_share").value
     if rules.has(f"regional_share.{region}"):
-        return parse_share(rules.get(f"regional_share.{region}").decimal)
+        return rules.get(f"regional_share.{region}").value
     if "settlement" in sub.tables:
         for figures in assess(sub, rules).regions:
             if figures.region == region:
@@ -94,9 +94,9 @@ def invalid_id(sub, rules) -> Iterator[Finding]:
     A 15-digit first-generation number is malformed (those cards lapsed in 2013). A lowercase
     x is read as X and reported in an info finding of its own, not excluded.
     """
-    census = str(rules.get("enrollment.census_day").value)
+    census = rules.get("enrollment.census_day").value
     names = dict(REASON_NAMES)
-    names[BIRTH_DATE] = f"出生日期不存在或晚于{sub.year}年{int(census[:2])}月{int(census[3:])}日"
+    names[BIRTH_DATE] = f"出生日期不存在或晚于{sub.year}年{census}"
     for counts, records in _regions(sub, rules, "EN002"):
         effect, money = _effect(sub, rules, counts.region, records)
         parts = "、".join(f"{names[reason]}{counts.reasons[reason]:,}条"
@@ -141,7 +141,7 @@ def duplicate_across_regions(sub, rules) -> Iterator[Finding]:
     last), then the lowest county code. With ``enrollment.duplicate_keep = "none"`` every
     region's record is excluded (the strict reading of 第十七条).
     """
-    strict = str(rules.get("enrollment.duplicate_keep").value) == "none"
+    strict = rules.get("enrollment.duplicate_keep").value == "none"
     kept = "按从严口径全部剔除" if strict else "另一盟市的参保记录参保日期更早（或同日而区划代码更小），已在该盟市保留"
     yield from _excluded(sub, rules, "EN004", f"有{{n}}人同时在自治区内其他盟市参加居民医保（{kept}）",
                          "会同相关盟市核实参保地，每人只在一地参保，并相应核减申报参保人数。")
@@ -176,8 +176,7 @@ def other_coverage(sub, rules) -> Iterator[Finding]:
        needs=NEEDS + ["deaths"], params=PARAMS)
 def died_before_census(sub, rules) -> Iterator[Finding]:
     """补助资金按当年6月底参保人数计算，6月30日前已死亡的人员不应计入参保人数；6月30日当天死亡的不剔除。"""
-    census = str(rules.get("enrollment.census_day").value)
-    day = f"{sub.year}年{int(census[:2])}月{int(census[3:])}日"
+    day = f"{sub.year}年{rules.get('enrollment.census_day').value}"
     yield from _excluded(sub, rules, "EN008", f"有{{n}}人已于{day}前死亡",
                          "根据死亡人员信息及时办理参保终止，并相应核减申报参保人数。")
 

@@ -79,8 +79,8 @@ def budget_classification(sub, rules) -> Iterator[Finding]:
     when the table names codes at all.
     """
     table = sub.table("documents")
-    expected = {"income_code": ("收入", str(rules.get("classification.income_code").value)),
-                "expenditure_code": ("支出", str(rules.get("classification.expenditure_code").value))}
+    expected = {"income_code": ("收入", rules.get("classification.income_code").value),
+                "expenditure_code": ("支出", rules.get("classification.expenditure_code").value)}
     for row in table.rows():
         for column, (side, code) in expected.items():
             if not table.has(column):

@@ -7,6 +7,7 @@ account (第六条), with the deadline machinery of ``auditkit.deadlines``.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from collections.abc import Iterator
@@ -191,13 +192,15 @@ def monthly_upload(sub, rules) -> Iterator[Finding]:
     its own: the rest was not uploaded by the deadline.
     """
     table = sub.table("pooling_uploads")
-    day = int(rules.get("deadline.pooling_upload_day").value)
+    day = rules.get("deadline.pooling_upload_day").value
     for row in table.rows():
         county = "".join((row["county"] or "").split())
         scheme = "".join((row.get("scheme") or "").split())
         year, month = _month(table, row, sub.year)
         due_year, due_month = (year + 1, 1) if month == 12 else (year, month + 1)
-        deadline = on_date(dt.date(due_year, due_month, day), rules, f"上划期限为次月{day}日前，即{due_year}年{due_month}月{day}日前")
+        # "每月31日前" in a shorter month is its last day
+        due = dt.date(due_year, due_month, min(day, calendar.monthrange(due_year, due_month)[1]))
+        deadline = on_date(due, rules, f"上划期限为次月{day}日前，即{due_year}年{due_month}月{due.day}日前")
         label = f"{county}{year}年{month}月征缴的{scheme}医保费"
         finding = late_finding(
             region=county, subject=f"{year}-{month:02d}:{scheme}:late",

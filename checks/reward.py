@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
-from auditkit.money import matches, parse_share, wan, yuan
+from auditkit.money import matches, wan, yuan
 from auditkit.settlement import assess, region_name
 
 ZERO = Decimal(0)
@@ -101,7 +101,7 @@ def university_students(sub, rules) -> Iterator[Finding]:
     """
     table = sub.table("students")
     standard = rules.get("standard", sub.year)
-    central = parse_share(rules.get("central_share").decimal)
+    central = rules.get("central_share").value
     for row in table.rows():
         expected = row["students"] * standard.decimal * (ONE - central)
         if matches(row["amount"], expected, row.get("_tol_amount") or ZERO):

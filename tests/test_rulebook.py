@@ -7,6 +7,7 @@ import pytest
 
 from auditkit import load_rulebook
 from auditkit.gbt2260 import had_name
+from auditkit.parameters import MonthDay
 from tests.conftest import FIXTURES, audit, only
 
 # RULES.md, "Parameters that are facts, not guesses"
@@ -27,24 +28,19 @@ def test_nmg_holds_the_national_standards_and_contributions_with_their_sources()
 
 def test_nmg_shares_and_rates_cite_their_article():
     rules = load_rulebook("nmg")
-    assert (rules.get("central_share").value, rules.get("central_share").source) == (0.8, "内财社〔2025〕357号 第五条")
-    assert rules.get("arrival_deduction_rate").value == 0.1
-    assert rules.get("over_report_deduction_rate").value == 0.05
-    assert [rules.get(f"central_share_tier.{t}").value for t in range(1, 6)] == [0.8, 0.6, 0.5, 0.3, 0.1]
-    assert rules.get("deadline.prefecture_request").value == "01-15"
+    assert (rules.get("central_share").value, rules.get("central_share").source) == (Decimal("0.8"), "内财社〔2025〕357号 第五条")
+    assert rules.get("arrival_deduction_rate").value == Decimal("0.1")
+    assert rules.get("over_report_deduction_rate").value == Decimal("0.05")
+    assert [rules.get(f"central_share_tier.{t}").value for t in range(1, 6)] == [Decimal(v) for v in ("0.8", "0.6", "0.5", "0.3", "0.1")]
+    assert rules.get("deadline.prefecture_request").value == MonthDay(1, 15)
 
 
 def test_every_parameter_has_a_source_and_a_verified_flag():
     rules = load_rulebook("nmg")
-
-    def walk(node, path):
-        if "value" in node:
-            assert isinstance(node.get("source"), str) and node["source"], path
-            assert isinstance(node.get("verified"), bool), path
-            return 1
-        return sum(walk(v, f"{path}.{k}") for k, v in node.items() if isinstance(v, dict))
-
-    assert walk(rules.params, "nmg") >= 30
+    for name, param in rules.params.items():
+        assert isinstance(param.source, str) and param.source, name
+        assert isinstance(param.verified, bool), name
+    assert len(rules.params) >= 30
 
 
 def test_a_users_rulebook_layers_on_top(tmp_path):

@@ -49,13 +49,12 @@ class RosterResult:
 
 
 def census_day(rules, year: int) -> int:
-    month_day = str(rules.get("enrollment.census_day").value)
-    month, day = (int(part) for part in month_day.split("-"))
+    month, day = rules.get("enrollment.census_day").value
     return year * 10000 + month * 100 + day
 
 
 def settings_for(sub, rules) -> Settings:
-    keep = str(rules.get("enrollment.duplicate_keep").value) if rules.has("enrollment.duplicate_keep") else "earliest"
+    keep = rules.get("enrollment.duplicate_keep").value if rules.has("enrollment.duplicate_keep") else "earliest"
     if keep not in ("earliest", "none"):
         raise PackageError(f"规则库参数 enrollment.duplicate_keep 应为 earliest 或 none，实为“{keep}”")
     exceptions = {}

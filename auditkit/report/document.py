@@ -322,7 +322,7 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
 
     days = None
     if rules is not None and rules.has("report.rectification_days"):
-        days = int(rules.get("report.rectification_days").value)
+        days = rules.get("report.rectification_days").value
     deadline = chinese_date(rectification_deadline(issued, days, rules)) if days else ""
 
     declared_total = _sum(result.assessment, "settlement", declared=True)
