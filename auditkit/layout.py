@@ -132,7 +132,7 @@ def header_words(text: str) -> Words:
             flat = flat.replace(match.group(0), "", 1)
     year = None
     found_year = _YEAR.search(flat)
-    if found_year and flat != found_year.group(0):
+    if found_year:  # a header that is only a year ('2024年' over its columns) gives its year too
         year = int(found_year.group(1))
         flat = flat.replace(found_year.group(0), "", 1)
     document = None
@@ -381,17 +381,26 @@ def row_kind(labels: list[str]) -> str:
     """'total', 'total-like' (ends in 合计/总计 but names a place), 'subtotal', 'part' (其中),
     'footer' (notes and signatures) or 'data', from the row's label texts."""
     for text in labels:
-        label = label_of(text)
-        if not label:
-            continue
-        if _FOOTER.match(re.sub(r"\s+", "", _nfkc(text))):
-            return "footer"
-        if _PART.match(label):
-            return "part"
-        if _SUBTOTAL.search(label):
-            return "subtotal"
-        if _TOTAL.match(label):
-            return "total"
-        if _TOTAL_LIKE.match(label):
-            return "total-like"
+        kind = text_kind(text)
+        if kind != "data":
+            return kind
+    return "data"
+
+
+@lru_cache(maxsize=65536)
+def text_kind(text: str) -> str:
+    """What one label text makes its row: see ``row_kind``."""
+    label = label_of(text)
+    if not label:
+        return "data"
+    if _FOOTER.match(re.sub(r"\s+", "", _nfkc(text))):
+        return "footer"
+    if _PART.match(label):
+        return "part"
+    if _SUBTOTAL.search(label):
+        return "subtotal"
+    if _TOTAL.match(label):
+        return "total"
+    if _TOTAL_LIKE.match(label):
+        return "total-like"
     return "data"

@@ -66,16 +66,18 @@ def parse_decimal(text: str) -> tuple[Decimal, int] | None:
 
 def has_invisible(text: str) -> bool:
     """Whether a cell holds characters a person does not see (zero-width spaces, a BOM)."""
-    return _INVISIBLE.search(text) is not None
+    return not text.isascii() and _INVISIBLE.search(text) is not None
 
 
 def without_invisible(text: str) -> str:
     """The text as a person sees it: zero-width spaces, direction marks and a BOM taken out."""
-    return _INVISIBLE.sub("", text)
+    return text if text.isascii() else _INVISIBLE.sub("", text)
 
 
 def is_empty_mark(text: str) -> bool:
     """'-', '—', '／', '无' and the like: a cell that says 'nothing here', read as empty."""
+    if len(text) > 8 or text[:1].isdigit():  # the marks are short and never start with a digit
+        return False
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) in EMPTY_MARKS
 
 

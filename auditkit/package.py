@@ -22,7 +22,8 @@ import polars as pl
 from auditkit.dates import parse_date, serial_date
 from auditkit.errors import PackageError, Problems, column_letter
 from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
-from auditkit.layout import Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, unit_line
+from auditkit.layout import (Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, text_kind,
+                             unit_line)
 from auditkit.notes import ReadingNote, ReadingNotes
 from auditkit.money import (UNIT_NAMES, UNIT_WORDS, half_unit, has_invisible, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
                             to_declared, unit_from_word, without_invisible)
@@ -431,6 +432,13 @@ def _other_kind(column: HeaderColumn) -> str | None:
     return "amount"
 
 
+_FIGURE_TEXT = re.compile(r"^\s*[(（]?[-+－−]?[\d０-９][\d０-９,，.． ]*[)）]?\s*(?:%|％|万?元|万?人)?\s*$")
+
+
+def _looks_like_figure(text: str) -> bool:
+    return _FIGURE_TEXT.match(text) is not None
+
+
 def _row_labels(row: list[Cell], key_position: int | None, skip: set[int] = frozenset()) -> tuple[str, list[str]]:
     """The first text of a row (a 序号 or region cell, a note) and the texts a total may stand in:
     the region cell, and every text before the row's first figure (a 序号 column's 合计)."""
@@ -441,7 +449,7 @@ def _row_labels(row: list[Cell], key_position: int | None, skip: set[int] = froz
     for position, cell in enumerate(row):
         if not cell.text or position in skip:
             continue
-        if isinstance(cell.value, (int, float, Decimal)) or parse_decimal(cell.text) is not None:
+        if isinstance(cell.value, (int, float, Decimal)) or _looks_like_figure(cell.text):
             break
         labels.append(cell.text)
     return first, labels
@@ -491,12 +499,13 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     adds_up = any(spec.column(c).kind in ("amount", "count") for c in columns)
     # where 合计 is a value of its own (a scheme: PL001's pool not kept apart), it labels no row
     unlabelled = {p for c, p in columns.items() if c == "scheme"}
-    leaves = {h.position: header_words(h.leaf).core for h in chosen.values()}
+    leaves = {h.position: h.leaf for h in chosen.values()}
     for index in range(header.bottom + 1, len(grid.rows)):
         row = grid.rows[index]
         if not any(c.text for c in row):
             continue
-        first, labels = _row_labels(row, key_position, unlabelled)
+        first, labels = _row_labels(row, key_position, unlabelled) if adds_up else (
+            next((c.text for c in row if c.text), ""), [])
         if footer_at is not None:
             figures = sum(1 for c, p in columns.items() if spec.column(c).kind in ("amount", "count")
                           and p < len(row) and parse_decimal(row[p].text) is not None)
@@ -504,13 +513,12 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
                 own.add(PackageError(f"表下方的说明或签署行（第{footer_at + 1}行）之后仍有数据行；"
                                      "请将说明、签署行移至全部数据行之后", file=grid.file, sheet=grid.sheet, row=index + 1))
             continue
-        kind = row_kind([first]) if row_kind([first]) == "footer" else row_kind(labels) if adds_up else "data"
+        kind = "footer" if text_kind(first) == "footer" else row_kind(labels) if adds_up else "data"
         if kind == "footer":
             footer_at = index
             footer_rows.append(index)
             continue
-        if sum(1 for p, leaf in leaves.items() if p < len(row) and row[p].text
-               and header_words(row[p].text).core == leaf) >= 2:
+        if sum(1 for p, leaf in leaves.items() if p < len(row) and row[p].text == leaf) >= 2:
             continue  # the header repeated (a page break in a long table)
         if kind == "part" and label_of(first) in ("其中", "其中:") and not any(
                 parse_decimal(c.text) is not None for c in row):
@@ -546,6 +554,9 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     subtotals: list[dict[str, Any]] = []
     members: list[int] = []
     invisible: dict[str, list[int]] = {}  # column -> rows whose cell held invisible characters
+    hidden: dict[str, list[int]] = {}  # column -> rows whose cell holds more decimals than it shows
+    kinds = {c: spec.column(c).kind for c in columns}
+    units = {c: unit_of(c) for c in columns}
     for kind, index in entries:
         if kind == "part":
             continue
@@ -561,14 +572,16 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             if column in serials and cell.text:
                 record[column], tol[column] = serial_date(cell.value if isinstance(cell.value, (int, float)) else cell.text), None
                 continue
-            unit, factor = unit_of(column)
+            unit, factor = units[column]
             try:
-                record[column], tol[column] = _convert(cell, spec.column(column).kind, unit, where, factor)
+                record[column], tol[column] = _convert(cell, kinds[column], unit, where, factor)
             except PackageError as error:
                 own.add(error)
                 record[column], tol[column] = None, None
             if cell.text and has_invisible(cell.text):
                 invisible.setdefault(column, []).append(index + 1)
+            if _hidden_digits(cell):
+                hidden.setdefault(column, []).append(index + 1)
         if kind == "data":
             for column in columns:
                 data[column].append(record[column])
@@ -591,6 +604,13 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             notes.add("IN003", f"{spec.label}“{headers[column]}”列有{len(rows)}个单元格含不可见字符（零宽空格、字节顺序标记等），"
                       "已去除后读取", table=name, file=grid.file, sheet=grid.sheet, rows=rows, column=headers[column],
                       recommendation="核对读出的数值；今后导出前清除单元格中的不可见字符。")
+
+    for column, rows in hidden.items():
+        if notes is not None:
+            notes.add("IN002", f"{spec.label}“{headers[column]}”列有{len(rows)}个单元格存储的数值比显示的位数多"
+                      f"（如第{rows[0]}行），已按单元格显示的数值读取", table=name, file=grid.file, sheet=grid.sheet,
+                      rows=rows, column=headers[column],
+                      recommendation="核实应以显示值还是存储值为准；如以存储值为准，请调整单元格格式显示全部小数位后重新报送。")
 
     # columns of unknown headers, kept: those that hold figures are summed by ST004
     extra_kinds: dict[str, str] = {}
@@ -697,6 +717,17 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict, factor: int = 1) -> 
         return parse_share(value), None
     declared = to_declared(value, min(places, _SCALE), unit)
     return declared.value, declared.tolerance
+
+
+def _hidden_digits(cell: Cell) -> bool:
+    """A workbook number whose format shows fewer decimals than it holds (512.456 shown 512.46):
+    read as shown, as a person reads the sheet, and noted (IN002)."""
+    if cell.places is None or isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):
+        return False
+    value = Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value)
+    if not value.is_finite() or abs(value) >= _LARGEST:
+        return False
+    return value != value.quantize(Decimal(1).scaleb(-cell.places), rounding=ROUND_HALF_UP)
 
 
 # No figure of a subsidy settlement comes near 10^15 (a thousand trillion 元, or persons); a

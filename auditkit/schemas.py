@@ -108,16 +108,6 @@ def _norm(header: str) -> str:
     return header.lower()
 
 
-def unit_in_header(header: str) -> str | None:
-    """The unit a header carries itself: '应补助资金（万元）' -> 'wan'."""
-    import re
-    import unicodedata
-
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(header)))
-    match = re.search(r"\((万元|元)\)$", text)
-    return {"万元": "wan", "元": "yuan"}[match.group(1)] if match else None
-
-
 def _c(name, kind, *aliases, required=False, label=""):
     return ColumnSpec(name, kind, required, tuple(aliases), label or (aliases[0] if aliases else name))
 

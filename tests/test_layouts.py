@@ -363,3 +363,32 @@ def test_in001_weighs_a_students_table_too(tmp_path):
     [finding] = only(audit(package, "IN001"), "IN001")
     assert finding.figures == {"read_unit": "元", "likely_unit": "万元", "factor_exponent": -4}
     assert only(audit("students-ok", "IN001"), "IN001") == []
+
+
+def test_years_as_parent_headers_split_this_year_from_next(tmp_path):
+    """"2023年" over 已预拨资金 and 此次结算补助资金, "2024年" over 预拨资金 (a CSV of a merged header):
+    the 2024 block is next year's pre-allocation, 536,000 = 1,000 × 670 × 80%."""
+    text = "地区,2023年,,2024年\n,已预拨资金,此次结算补助资金,预拨资金\n呼和浩特市,500000,12000,536000\n"
+    row = load_package(_package(tmp_path, text)).table("settlement").rows()[0]
+    assert (row["preallocated"], row["settlement"], row["next_preallocated"]) == (
+        Decimal("500000"), Decimal("12000"), Decimal("536000"))
+
+
+def test_a_workbook_figure_with_more_decimals_than_it_shows_is_read_as_shown_and_noted(tmp_path):
+    """512,000.456 formatted #,##0.00 shows 512,000.46: read so (a person reads the sheet), and
+    IN002 names the cell, since the stored figure differs."""
+    package = tmp_path / "p"
+    package.mkdir()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(SETTLEMENT_HEADER.split(","))
+    sheet.append(["呼和浩特市", 1000, 512000.456, 500000, 12000.46])
+    sheet["C2"].number_format = "#,##0.00"
+    sheet["E2"].number_format = "#,##0.00"
+    book.save(package / "settlement.xlsx")
+    (package / "submission.toml").write_text('[submission]\nprogram = "resident-subsidy"\njurisdiction = "nmg"\n'
+                                             'year = 2023\n\n[tables]\nsettlement = "settlement.xlsx"\n', encoding="utf-8")
+    result = audit(package, "IN002")
+    assert result.submission.table("settlement").rows()[0]["entitled"] == Decimal("512000.46")
+    [finding] = only(result, "IN002")
+    assert "应补助资金（C列）" in finding.evidence.where and "第2行" in finding.evidence.where
