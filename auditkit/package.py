@@ -45,6 +45,7 @@ class Manifest:
     reviewer: str = ""
     amount_unit: str = "yuan"
     example: bool = False
+    area: str = ""  # what the package covers: the jurisdiction, or one prefecture's counties (auditkit.areas)
     tables: dict[str, str] = field(default_factory=dict)
     units: dict[str, str] = field(default_factory=dict)
     funds: dict[str, Decimal] = field(default_factory=dict)
@@ -254,6 +255,7 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
         reviewer=str(sub.get("reviewer", "")).strip(),
         amount_unit=unit,
         example=bool(sub.get("example", False)),
+        area="".join(str(sub.get("area") or "").split()),
         tables={k: str(v) for k, v in tables.items()},
         units=units,
         funds=funds,

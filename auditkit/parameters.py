@@ -336,7 +336,7 @@ WHOLES = (
 )
 
 # Top-level tables of a rulebook that are not parameters.
-STRUCTURE = ("rulebook", "regions")
+STRUCTURE = ("rulebook", "regions", "areas")  # areas: auditkit/areas.py (issue 13)
 
 _PLACEHOLDERS = {
     "<year>": r"(?:19|20)\d\d",

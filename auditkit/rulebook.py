@@ -54,6 +54,8 @@ class Region:
     aliases: tuple[str, ...] = ()
     # earlier names: (name, code, the year the new name took effect)
     former: tuple[tuple[str, str | None, int | None], ...] = ()
+    level: str = "prefecture"  # prefecture | county | unit (a row without a GB/T 2260 code)
+    parent: str | None = None  # a county's or unit's prefecture (auditkit.areas)
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,8 @@ class Rulebook:
     params: dict[str, Param]  # by dotted name: 'central_share', 'standard.2023'
     regions: list[Region]
     sources: list[str] = field(default_factory=list)
+    areas: list[dict] = field(default_factory=list)  # [[areas]]: short names, units, renames (auditkit.areas)
+    area: str | None = None  # the prefecture whose counties a package covers, once bound (areas.bind)
     _by_name: dict[str, Resolution] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -102,8 +106,17 @@ class Rulebook:
     # -- regions --
 
     def resolve(self, written: str) -> Resolution:
+        """The region a written name means, at any level of the jurisdiction (``auditkit.areas``):
+        a 盟市, a 旗县区 or a unit without a code, read inside the bound area first."""
         key = "".join(written.split())
-        return self._by_name.get(key, Resolution(written, None, "unknown"))
+        found = self._by_name.get(key)
+        if found is not None and self.area is None:
+            return found
+        if not self.regions:
+            return Resolution(written, None, "unknown")
+        from auditkit.areas import places
+
+        return places(self).resolve(key, self.area)
 
     @property
     def knows_regions(self) -> bool:
@@ -217,8 +230,9 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
     data: dict = {}
     for tree, _, _ in layers:
         data["rulebook"] = {**data.get("rulebook", {}), **tree.get("rulebook", {})}
-        if "regions" in tree:
-            data["regions"] = tree["regions"]
+        for whole in ("regions", "areas"):  # arrays of tables: a user's file replaces them whole
+            if whole in tree:
+                data[whole] = tree[whole]
     meta = data.get("rulebook", {})
     regions = []
     for entry in data.get("regions", []):
@@ -230,6 +244,9 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
             aliases=tuple(entry.get("aliases", [])),
             former=tuple((f["name"], f.get("code"), f.get("until")) for f in entry.get("former", [])),
         ))
+    areas = data.get("areas", [])
+    if not isinstance(areas, list) or not all(isinstance(a, dict) and a.get("area") for a in areas):
+        raise RulebookError("规则库 [[areas]] 的每一项都应有 area（盟市名称或管辖区名称）", file=f"{jurisdiction}.toml")
     params = _parameters(layers)
     return Rulebook(
         id=str(meta.get("id", jurisdiction)),
@@ -238,4 +255,5 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
         params=params,
         regions=regions,
         sources=list(meta.get("sources", [])),
+        areas=areas,
     )

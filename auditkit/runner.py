@@ -69,6 +69,9 @@ def why_not(spec: CheckSpec, sub: Submission, rules: Rulebook | None) -> str | N
 
 
 def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Result:
+    from auditkit.areas import bind
+
+    rules = bind(sub, rules)  # names are read inside the package's area: a 盟市's counties, or the 盟市
     result = Result(sub, rules)
     # the IN checks report reading notes, some of which are made while other checks read their
     # input (a roster): they run last

@@ -15,6 +15,7 @@ from decimal import Decimal
 from collections.abc import Iterator
 
 from auditkit import Evidence, Finding, check
+from auditkit.areas import JURISDICTION, area_of
 from auditkit.deadlines import (
     DATE_SETTINGS,
     LEVEL_NAMES,
@@ -59,11 +60,16 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
     issuance. The 30 days start the day after receipt: received Sept 1, 2023, day 30 is Oct 1 (a
     National Day holiday), so the deadline is Oct 7, 2023, a make-up working day. A received
     central document that no regional document names is a finding of its own: nothing shows the
-    budget was issued.
+    budget was issued — in a package of the jurisdiction's 盟市, not in one of a 盟市's counties,
+    which need not list the 自治区's documents. The article binds the 自治区's issue to the 盟市
+    only: a 盟市's onward issue to its counties has no day count in any article, so a prefecture
+    document is never judged here.
     """
     table = sub.table("documents")
     days = rules.get("deadline.budget_issue_days").value
     documents = documents_by_number(sub)
+    area = area_of(rules)
+    of_counties = area is not None and area.level != JURISDICTION
     children: dict[str, dict[str, list[dict]]] = {}
     for number, rows in documents.items():
         parent = doc_key(rows[0].get("parent_doc_no"))
@@ -77,6 +83,8 @@ def budget_issued_in_time(sub, rules) -> Iterator[Finding]:
         deadline = within_days(first["received_on"], days, rules, "收到")
         issued = children.get(number, {})
         if not issued:
+            if of_counties:
+                continue
             yield Finding(
                 subject=number, severity="warning",
                 condition=(f"中央财政补助资金文件{number}于{chinese_date(first['received_on'])}收到，"
@@ -132,17 +140,28 @@ def money_in_special_account(sub, rules) -> Iterator[Finding]:
 
 def _filing_checks(sub, rules, items: tuple[str, ...], setting: str, year: int,
                    recommendation: str) -> Iterator[Finding]:
-    """Each filing of ``items`` against the rulebook's date ``setting`` in ``year``. For an item
-    filed per 盟市, a region of the settlement table with no such filing is reported when the
-    filings table records that item for other regions."""
+    """Each filing of ``items`` against the rulebook's date ``setting`` in ``year``.
+
+    The articles bind the 盟市 (第十五条's 请示, 第十六条's annexes) and the 自治区 (its 请示 and
+    初审意见): a county files nothing to the 自治区. So in a package of one 盟市's counties
+    (``auditkit.areas``) a row with an empty 地区 is the 盟市's own filing, a county's row is not
+    judged, and no county is asked for a filing. In a package of the jurisdiction's 盟市, a 盟市
+    of the settlement table with no filing of an item that other 盟市 filed is reported.
+    """
     table = sub.table("filings")
     deadline = annual(rules, setting, year)
+    area = area_of(rules)
+    of_counties = area is not None and area.level != JURISDICTION
     filed: dict[str, set[str]] = {}
     for row in table.rows():
         item = canonical("filings", "item", row["item"])
         if item not in items:
             continue
         region = region_name(row["region"], rules) if row.get("region") else None
+        if of_counties:
+            if region is not None and region != area.name:
+                continue  # a county's filing goes to its 盟市, under no article's deadline
+            region = area.name
         filed.setdefault(item, set()).add(region or "")
         who = region or rules.jurisdiction
         doc = f"（{row['doc_no']}）" if row.get("doc_no") else ""
@@ -152,7 +171,7 @@ def _filing_checks(sub, rules, items: tuple[str, ...], setting: str, year: int,
             where=table.where(row["_row"], "submitted_on"), recommendation=recommendation)
         if finding is not None:
             yield finding
-    if "settlement" not in sub.tables:
+    if "settlement" not in sub.tables or of_counties:
         return
     regions = [region_name(row["region"], rules) for row in sub.table("settlement").rows()]
     for item, who in sorted(filed.items()):

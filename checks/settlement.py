@@ -13,7 +13,9 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
+from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area
 from auditkit.gbt2260 import had_name
+from auditkit.rulebook import Region
 from auditkit.money import matches, percent, tolerance, wan, yuan
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
@@ -222,14 +224,29 @@ def _compare_sums(spec, table, name: str, total: dict, members: list[dict], what
 @check("ST005", "地区名称不一致或无法识别", cites="塔地财社〔2021〕87号 附件1、附件2；GB/T 2260",
        programs=("resident-subsidy", "medical-assistance", "pooling", "contributions"))
 def region_names(sub, rules) -> Iterator[Finding]:
-    """各表所列地区应为本管辖区的地区，同一地区在各表中名称应一致；已更名的地区以现名核对并予以说明。
+    """各表所列地区应为本数据包所涉地区（管辖区所辖盟市，或一个盟市所辖旗县区）的地区，同一地区在各表中名称应一致；已更名的地区以现名核对并予以说明。
 
-    A name the rulebook does not know is an error finding (the run goes on). A former name or a
-    short name is recognised and reported as information, naming both names and, for a rename,
-    the GB/T 2260 codes and years from python-stdnum's history. Tables that settle per region
-    (those with a total row) must list the same regions.
+    The package's area (``auditkit.areas``: the manifest's ``area``, else inferred from the rows
+    and said in an info finding) decides which regions belong: the jurisdiction's 盟市, or one
+    盟市's 旗县区 and its units without a GB/T 2260 code (市本级, 开发区 …, listed per area in the
+    rulebook). A name the jurisdiction does not know is an error, a known region of another area
+    (a county of another 盟市) an error that says where it belongs, an unlisted name of a unit
+    without a code (…本级, …开发区, …示范区) information only. A former name or a short name is
+    recognised and reported as information, naming both names and, for a rename, the GB/T 2260
+    codes and years from python-stdnum's history. Tables that settle per region (those with a
+    total row) must list the same regions.
     """
+    choice = package_area(sub, rules)
+    area = area_of(rules) if choice is not None else None
+    if choice is not None and choice.how == "inferred":
+        yield Finding(
+            region=choice.area.name, subject="area:inferred", severity="info",
+            condition=(f"清单未写明本数据包所涉地区；各表有{choice.counties}行为{choice.area.name}所辖旗县（市、区），"
+                       f"据此按{choice.area.members}核对。"),
+            recommendation=f"如所涉地区有误，请在清单 [submission] 中写明 area（如 area = \"{choice.area.name}\"）。",
+            evidence=Evidence(count=choice.counties))
     written: dict[str, dict[str, set[str]]] = {}  # region -> written name -> tables
+    regions: dict[str, Region] = {}
     per_table: dict[str, set[str]] = {}
     for name, table in sorted(sub.tables.items()):
         if not table.has("region"):
@@ -239,40 +256,41 @@ def region_names(sub, rules) -> Iterator[Finding]:
             text = "".join((row["region"] or "").split())
             if not text:
                 continue
-            resolved = rules.resolve(text) if rules is not None and rules.knows_regions else None
+            resolved = rules.resolve(text) if area is not None else None
             if resolved is not None and resolved.region is None:
-                yield Finding(
-                    region=text, subject=f"unknown:{name}",
-                    condition=f"{label}中的地区“{text}”不是{rules.jurisdiction}的已知地区。",
-                    recommendation="核实地区名称，按规范名称填报；如为新设或更名地区，请在规则库中补充。",
-                    evidence=Evidence(count=1, where=table.where(row["_row"], "region")))
+                yield _unknown_region(text, name, label, table.where(row["_row"], "region"), area)
+                if not UNIT_ENDINGS.search(text):
+                    continue
+            elif resolved is not None and not area.contains(resolved.region):
+                yield _out_of_area(text, resolved.region, name, label, table.where(row["_row"], "region"), area)
                 continue
-            canonical = resolved.region.name if resolved is not None else text
+            canonical = resolved.region.name if resolved is not None and resolved.region else text
+            if resolved is not None and resolved.region is not None:
+                regions[canonical] = resolved.region
             written.setdefault(canonical, {}).setdefault(text, set()).add(label)
             if TABLES[name].has_total:
                 per_table.setdefault(label, set()).add(canonical)
 
-    if rules is not None:
-        for canonical, names in sorted(written.items()):
-            region = next(r for r in rules.regions if r.name == canonical) if rules.knows_regions else None
-            for text, labels in sorted(names.items()):
-                if region is None or text == canonical:
-                    continue
-                resolution = rules.resolve(text)
-                where_written = "、".join(sorted(labels))
-                others = [f"{'、'.join(sorted(ls))}写作“{t}”" for t, ls in sorted(names.items()) if t != text]
-                also = f"，{'；'.join(others)}" if others else ""
-                if resolution.how == "former":
-                    code = next(c for n, c, _ in region.former if n == text)
-                    history = _rename_history(code, text, region.code, canonical)
-                    condition = (f"{where_written}写作“{text}”{also}：二者为同一地区，"
-                                 f"“{text}”于{resolution.renamed_in}年更名为“{canonical}”{history}。")
-                else:
-                    condition = f"{where_written}写作“{text}”{also}：“{text}”为“{canonical}”的简称，二者为同一地区。"
-                yield Finding(
-                    region=canonical, subject=f"name:{text}", severity="info", condition=condition,
-                    recommendation=f"今后各表统一使用现行规范名称“{canonical}”。",
-                    evidence=Evidence(count=len(labels)))
+    for canonical, names in sorted(written.items()):
+        region = regions.get(canonical)
+        for text, labels in sorted(names.items()):
+            if region is None or text == canonical:
+                continue
+            resolution = rules.resolve(text)
+            where_written = "、".join(sorted(labels))
+            others = [f"{'、'.join(sorted(ls))}写作“{t}”" for t, ls in sorted(names.items()) if t != text]
+            also = f"，{'；'.join(others)}" if others else ""
+            if resolution.how == "former":
+                code = next(c for n, c, _ in region.former if n == text)
+                history = _rename_history(code, text, region.code, canonical)
+                condition = (f"{where_written}写作“{text}”{also}：二者为同一地区，"
+                             f"“{text}”于{resolution.renamed_in}年更名为“{canonical}”{history}。")
+            else:
+                condition = f"{where_written}写作“{text}”{also}：“{text}”为“{canonical}”的简称，二者为同一地区。"
+            yield Finding(
+                region=canonical, subject=f"name:{text}", severity="info", condition=condition,
+                recommendation=f"今后各表统一使用现行规范名称“{canonical}”。",
+                evidence=Evidence(count=len(labels)))
 
     labels = sorted(per_table)
     everywhere = set.union(*per_table.values()) if per_table else set()
@@ -285,6 +303,39 @@ def region_names(sub, rules) -> Iterator[Finding]:
                 condition=f"地区“{canonical}”见于{'、'.join(present)}，但{'、'.join(missing)}中没有该地区。",
                 recommendation="补齐各表中该地区的数据，或说明未列入的原因。",
                 evidence=Evidence(count=len(present)))
+
+
+def _unknown_region(text: str, table: str, label: str, where: str, area: Area) -> Finding:
+    """A name no level of the jurisdiction knows: an error, unless it is written like a unit
+    without a GB/T 2260 code (…本级, …开发区), which is information."""
+    if UNIT_ENDINGS.search(text):
+        return Finding(
+            region=text, subject=f"unit:{table}", severity="info",
+            condition=(f"{label}中的“{text}”不是 GB/T 2260 区划，规则库未列为{area.name}的非区划单位；"
+                       f"已作为单独一行核对，不与任何旗县（市、区）合并。"),
+            recommendation="核实该单位是否应单独列报；如为常设单位，请在规则库该地区的 units 中补充。",
+            evidence=Evidence(count=1, where=where))
+    return Finding(
+        region=text, subject=f"unknown:{table}",
+        condition=f"{label}中的地区“{text}”不是{area.members if area.level != JURISDICTION else area.name}的已知地区。",
+        recommendation="核实地区名称，按规范名称填报；如为新设或更名地区，请在规则库中补充。",
+        evidence=Evidence(count=1, where=where))
+
+
+def _out_of_area(text: str, region: Region, table: str, label: str, where: str, area: Area) -> Finding:
+    """A known region that the package's area does not hold: a county of another 盟市, a 盟市
+    in a package of counties, or a county in a package of 盟市."""
+    if region.level == PREFECTURE:
+        what = f"“{text}”为盟市，不是{area.members}"
+    elif area.level == JURISDICTION:
+        what = f"“{text}”为{region.parent}所辖旗县（市、区），本数据包按{area.members}核对"
+    else:
+        what = f"“{text}”为{region.parent}所辖旗县（市、区），不属于{area.name}"
+    return Finding(
+        region=region.name, subject=f"area:{table}",
+        condition=f"{label}中的地区{what}，不在本数据包所涉地区之内。",
+        recommendation=f"核实该行是否误填；本数据包只列{area.members}。",
+        evidence=Evidence(count=1, where=where))
 
 
 def _rename_history(old_code: str | None, old: str, new_code: str | None, new: str) -> str:

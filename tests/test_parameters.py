@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from auditkit import RulebookError, load_rulebook
 from auditkit.cli import app
-from auditkit.parameters import PARAMETERS, MonthDay, markdown, spec_of
+from auditkit.parameters import PARAMETERS, STRUCTURE, MonthDay, markdown, spec_of
 from auditkit.rulebook import builtin_ids
 from tests.conftest import FIXTURES, audit, only
 
@@ -207,7 +207,7 @@ def test_every_key_of_every_builtin_rulebook_has_a_declared_kind():
     seen = 0
     for name in builtin_ids():
         tree = tomllib.loads((resources.files("auditkit") / "rulebooks" / f"{name}.toml").read_text(encoding="utf-8"))
-        params = {k: v for k, v in tree.items() if k not in ("rulebook", "regions")}
+        params = {k: v for k, v in tree.items() if k not in STRUCTURE}
         for key, node in leaves(params, ""):
             spec = spec_of(key)
             assert spec is not None, f"{name}.toml: {key} has no declared kind"

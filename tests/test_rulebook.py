@@ -73,7 +73,11 @@ def test_xj_knows_the_rename_of_shawan_and_the_short_name_of_hefeng():
     assert rules.resolve("沙湾县").region.name == "沙湾市"
     assert rules.resolve("沙湾县").renamed_in == 2021
     assert rules.resolve("和丰县").region.name == "和布克赛尔蒙古自治县"
-    assert rules.resolve("乌鲁木齐市").how == "unknown"
+    # every level of 新疆 is known from GB/T 2260: 乌鲁木齐市 is a prefecture, not a county of 塔城地区
+    assert rules.resolve("乌鲁木齐市").region.level == "prefecture"
+    assert rules.resolve("和丰县").region.parent == "塔城地区"
+    assert rules.resolve("乌鲁木齐县").how == "name" and rules.resolve("乌鲁木齐县").region.parent == "乌鲁木齐市"
+    assert rules.resolve("乌苏木齐市").how == "unknown"
 
 
 def test_a_jurisdiction_without_a_rulebook_runs_the_parameter_free_checks(tmp_path):
