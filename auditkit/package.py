@@ -21,7 +21,7 @@ import polars as pl
 
 from auditkit.dates import parse_date, serial_date
 from auditkit.errors import PackageError, Problems, column_letter
-from auditkit.grid import Cell, Grid, open_workbook, read_csv, read_parquet, read_sheet
+from auditkit.grid import Cell, Grid, is_workbook, read_grid
 from auditkit.layout import (Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, text_kind,
                              unit_line)
 from auditkit.notes import ReadingNote, ReadingNotes
@@ -872,12 +872,10 @@ def load_package(path: str | Path) -> Submission:
             raise PackageError(f"数据包目录中缺少清单文件 {MANIFEST}", file=str(path))
         manifest = _parse_manifest(_manifest_from_toml(manifest_path), MANIFEST, None)
         manifest_input = Input("manifest", MANIFEST, _sha256(manifest_path))
-    elif path.suffix.lower() == ".xlsx":
+    elif path.is_file() and is_workbook(path, path.name):
         root = path.parent
-        workbooks[path.resolve()] = open_workbook(path, path.name)
-        if "submission" not in workbooks[path.resolve()].sheetnames:
-            raise PackageError("工作簿中缺少名为“submission”的清单工作表", file=path.name)
-        grid = read_sheet(workbooks[path.resolve()], "submission", path.name)
+        grid = read_grid(path, "submission", path.name, workbooks,
+                         missing="工作簿中缺少名为“submission”的清单工作表")
         manifest = _parse_manifest(_manifest_from_sheet(grid), path.name, "submission")
         manifest_input = Input("manifest", path.name, _sha256(path))
     else:
@@ -905,18 +903,8 @@ def load_package(path: str | Path) -> Submission:
                 _refuse_numeric_ids(name, file_path, shown)
                 large[name] = file_path  # scanned by the enrollment engine, never loaded here
                 continue
-            suffix = file_path.suffix.lower()
-            if suffix == ".csv":
-                grid = read_csv(file_path, shown)
-            elif suffix == ".xlsx":
-                key = file_path.resolve()
-                if key not in workbooks:
-                    workbooks[key] = open_workbook(file_path, shown)
-                grid = read_sheet(workbooks[key], sheet or None, shown)
-            elif suffix == ".parquet":
-                grid = read_parquet(file_path, shown)
-            else:
-                raise PackageError(f"不支持的文件类型“{suffix}”，应为 .csv、.xlsx 或 .parquet", file=shown)
+            grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
+            _note_format(notes, grid, name)
             loaded = load_table(name, grid, manifest, notes, problems)
             if loaded is not None:
                 tables[name] = loaded
@@ -924,3 +912,11 @@ def load_package(path: str | Path) -> Submission:
             problems.add(error)
     problems.raise_if_any()
     return Submission(path, manifest, tables, inputs, large, notes=notes)
+
+
+def _note_format(notes: ReadingNotes, grid: Grid, table: str | None) -> None:
+    """A file read for another format than its name says (grid.notes): IN003, once per file."""
+    for message in grid.notes:
+        if all(n.message != message for n in notes.of("IN003")):
+            notes.add("IN003", message, table=table, file=grid.file, subject=f"{grid.file}.format",
+                      recommendation="今后请按文件的实际格式命名，或在 Excel 或 WPS 中另存为 .xlsx 后报送。")
