@@ -100,9 +100,9 @@ def unit_line(text: str, grid: Grid, row: int, column: int) -> Units | None:
 
 # --- header words ----------------------------------------------------------------------------
 
-LEVEL_WORDS = (("central", re.compile(r"中央(?:财政)?(?:补助)?(?:资金)?")),
-               ("regional", re.compile(r"(?:自治区|省级|省|区级|自治区本级)(?:财政)?(?:补助)?(?:资金)?")),
-               ("local", re.compile(r"(?:盟市|地市|市级|旗县|县级|市县|地方)(?:财政)?(?:补助)?(?:资金)?")))
+LEVEL_WORDS = (("central", re.compile(r"中央(?:财政)?")),
+               ("regional", re.compile(r"(?:自治区本级|自治区|省级|区级|省)(?:财政)?")),
+               ("local", re.compile(r"(?:盟市|地市|市级|旗县|县级|市县|地方)(?:财政)?")))
 _YEAR = re.compile(r"((?:19|20)\d{2})年(?:度)?")
 _DOC_NO = re.compile(r"[\u4e00-\u9fffA-Za-z]*[\[〔【(]\s*(?:19|20)\d{2}\s*[\]〕】)]\s*\d+\s*号(?:文件|文)?")
 _UNIT_IN_HEADER = re.compile(r"[(]\s*(?:(?:金额)?单位[:：])?\s*([^()]*)\s*[)]")

@@ -399,7 +399,8 @@ def _resolve_columns(spec: TableSpec, header: Header, manifest: Manifest, grid: 
                                file=grid.file, sheet=grid.sheet, row=header.top + 1,
                                column=second.written)
         column = found[0]
-        if column.level in FUNDING_LEVELS and column.level != manifest.funding_level:
+        if (column.level in FUNDING_LEVELS and column.level != manifest.funding_level
+                and spec.column(canonical).kind == "amount"):  # '省级补助标准' is a standard, not money
             level_names = {"central": "中央", "regional": "自治区"}
             raise PackageError(
                 f"列“{column.written}”为{level_names[column.level]}资金，而数据包资金层级为"
@@ -407,6 +408,11 @@ def _resolve_columns(spec: TableSpec, header: Header, manifest: Manifest, grid: 
                 "请核实本表所属的资金层级，或在表头注明本层级的列", file=grid.file, sheet=grid.sheet,
                 row=header.top + 1, column=column.written)
         chosen[canonical] = column
+    for canonical, reason in set_aside.items():
+        if canonical not in chosen and not spec.column(canonical).required and notes is not None:
+            notes.add("IN002", f"{spec.label}{reason}，未作为本年的“{spec.column(canonical).label}”读取",
+                      table=name, file=grid.file, sheet=grid.sheet, rows=[header.top + 1], subject=f"{name}.{canonical}.year",
+                      recommendation="核实该列所属年度；如为本年数据，请更正表头所注年份后重新报送。")
     if two_levels and notes is not None:
         level_names = {"central": "中央", "regional": "自治区", "local": "地方"}
         read = "、".join(f"“{c.written}”" for c, _ in two_levels)

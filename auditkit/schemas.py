@@ -140,7 +140,7 @@ _table(TableSpec("settlement", "结算分配表", (
     _c("regional_share", "share", "自治区分担比例"),
     _c("entitled", "amount", "应补助资金", "应补助资金总额", "应拨补助资金", "应下达补助资金", "应补助金额"),
     _c("preallocated", "amount", "已预拨资金", "预拨资金", "已预拨补助资金", "已下达预拨资金", "已拨付预拨资金",
-       required=True),
+       "已下达资金", "已下达补助资金", "已拨付资金", "已拨资金", "预拨补助资金", required=True),
     _c("arrival_deduction", "amount", "到位扣减资金", "不到位扣减资金"),
     _c("over_report_deduction", "amount", "虚报扣减资金", "多报虚报扣减资金"),
     _c("settlement", "amount", "此次结算补助资金", "结算补助资金", "结算资金", "下达结算资金", "结算下达资金",

@@ -392,3 +392,19 @@ def test_a_workbook_figure_with_more_decimals_than_it_shows_is_read_as_shown_and
     assert result.submission.table("settlement").rows()[0]["entitled"] == Decimal("512000.46")
     [finding] = only(result, "IN002")
     assert "应补助资金（C列）" in finding.evidence.where and "第2行" in finding.evidence.where
+
+
+def test_a_published_provincial_layout(tmp_path):
+    """A provincial table as published: 市县, "2015年参保人数（人）" in a 2016 package, "省级补助标准（元/人）",
+    已下达资金, 本次结算资金, 合计 first. The standard's 省级 names no funding level of money (not
+    refused); the 2015 count is not read as 2016's and IN002 says so; 已下达资金 is the
+    pre-allocation (100 万元 = 1,000,000 元)."""
+    text = ("2016年城乡居民医保省级财政补助资金结算表\n单位：万元\n"
+            "序号,市县,2015年参保人数（人）,省级补助标准（元/人）,应补助资金,已下达资金,本次结算资金,备注\n"
+            "合计,,3000,,153.60,150.00,3.60,\n1,呼和浩特市,1000,128,51.20,50.00,1.20,\n2,包头市,2000,128,102.40,100.00,2.40,\n")
+    package = _package(tmp_path, text, year=2016, funding_level="regional")
+    result = audit(package, "IN002")
+    row = result.submission.table("settlement").rows()[0]
+    assert (row["preallocated"], row["standard"], row.get("enrolled")) == (Decimal("500000"), Decimal("128"), None)
+    [finding] = only(result, "IN002")
+    assert "2015年" in finding.condition and "参保人数" in finding.condition
