@@ -63,6 +63,17 @@ def finding_json(f: Finding, reveal: bool = False) -> dict[str, Any]:
     return _clean(data, "", reveal)
 
 
+def _area(sub, rules) -> dict | None:
+    """What the package covers (auditkit.areas): name, level (jurisdiction | prefecture) and how
+    it was known (manifest | inferred | default); None without a rulebook that names regions."""
+    from auditkit.areas import package_area
+
+    choice = package_area(sub, rules)
+    if choice is None:
+        return None
+    return {"name": choice.area.name, "level": choice.area.level, "basis": choice.how}
+
+
 def result_json(result: Result, reveal: bool = False, tracking=None) -> dict[str, Any]:
     """``tracking`` (auditkit.report.tracking.Tracking, from ``--previous``) adds each finding's
     ``rectification`` (新发现 / 仍未整改) and a top-level ``rectification`` block that lists the
@@ -84,6 +95,7 @@ def result_json(result: Result, reveal: bool = False, tracking=None) -> dict[str
             "funding_level": sub.manifest.funding_level,
             "submitter": sub.manifest.submitter,
             "example": sub.manifest.example,
+            "area": _area(sub, rules),
             "inputs": [{"table": i.table, "path": i.path, "sha256": i.sha256} for i in sub.inputs],
         },
         "rulebook": {"id": rules.id, "version": rules.version} if rules else None,

@@ -153,6 +153,7 @@ def _filing_checks(sub, rules, items: tuple[str, ...], setting: str, year: int,
     area = area_of(rules)
     of_counties = area is not None and area.level != JURISDICTION
     filed: dict[str, set[str]] = {}
+    first: dict[tuple[str, str | None], dict] = {}  # (item, filer) -> its earliest filing
     for row in table.rows():
         item = canonical("filings", "item", row["item"])
         if item not in items:
@@ -163,6 +164,10 @@ def _filing_checks(sub, rules, items: tuple[str, ...], setting: str, year: int,
                 continue  # a county's filing goes to its 盟市, under no article's deadline
             region = area.name
         filed.setdefault(item, set()).add(region or "")
+        earlier = first.get((item, region))
+        if earlier is None or row["submitted_on"] < earlier["submitted_on"]:
+            first[(item, region)] = row
+    for (item, region), row in first.items():  # each filer files each item once: its first filing counts
         who = region or rules.jurisdiction
         doc = f"（{row['doc_no']}）" if row.get("doc_no") else ""
         finding = late_finding(

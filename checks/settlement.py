@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
-from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area
+from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area, places
 from auditkit.gbt2260 import had_name
 from auditkit.rulebook import Region
 from auditkit.money import matches, percent, tolerance, wan, yuan
@@ -257,13 +257,22 @@ def region_names(sub, rules) -> Iterator[Finding]:
             if not text:
                 continue
             resolved = rules.resolve(text) if area is not None else None
+            coded = _coded_region(row, rules) if area is not None else None
             if resolved is not None and resolved.region is None:
-                yield _unknown_region(text, name, label, table.where(row["_row"], "region"), area)
+                yield _unknown_region(text, name, label, table.where(row["_row"], "region"), area, coded)
                 if not UNIT_ENDINGS.search(text):
                     continue
             elif resolved is not None and not area.contains(resolved.region):
                 yield _out_of_area(text, resolved.region, name, label, table.where(row["_row"], "region"), area)
                 continue
+            named = resolved.region if resolved is not None else None
+            if coded is not None and named is not None and coded.name != named.name:
+                yield Finding(
+                    region=resolved.region.name, subject=f"code:{name}", severity="warning",
+                    condition=(f"{label}中“{text}”一行的区划代码为{str(row['region_code']).strip()}，"
+                               f"该代码为{coded.name}，与地区名称不符。"),
+                    recommendation="核对该行的地区名称和区划代码，按 GB/T 2260 更正其一。",
+                    evidence=Evidence(count=1, where=table.where(row["_row"], "region_code")))
             canonical = resolved.region.name if resolved is not None and resolved.region else text
             if resolved is not None and resolved.region is not None:
                 regions[canonical] = resolved.region
@@ -305,7 +314,13 @@ def region_names(sub, rules) -> Iterator[Finding]:
                 evidence=Evidence(count=len(present)))
 
 
-def _unknown_region(text: str, table: str, label: str, where: str, area: Area) -> Finding:
+def _coded_region(row: dict, rules) -> Region | None:
+    """The region a row's 区划代码 names today (GB/T 2260, former codes followed), if any."""
+    code = "".join(str(row.get("region_code") or "").split())
+    return places(rules).by_code.get(code) if code else None
+
+
+def _unknown_region(text: str, table: str, label: str, where: str, area: Area, coded: Region | None) -> Finding:
     """A name no level of the jurisdiction knows: an error, unless it is written like a unit
     without a GB/T 2260 code (…本级, …开发区), which is information."""
     if UNIT_ENDINGS.search(text):
@@ -317,7 +332,8 @@ def _unknown_region(text: str, table: str, label: str, where: str, area: Area) -
             evidence=Evidence(count=1, where=where))
     return Finding(
         region=text, subject=f"unknown:{table}",
-        condition=f"{label}中的地区“{text}”不是{area.members if area.level != JURISDICTION else area.name}的已知地区。",
+        condition=(f"{label}中的地区“{text}”不是{area.members if area.level != JURISDICTION else area.name}的已知地区"
+                   + (f"（该行区划代码为{coded.name}的代码）" if coded is not None else "") + "。"),
         recommendation="核实地区名称，按规范名称填报；如为新设或更名地区，请在规则库中补充。",
         evidence=Evidence(count=1, where=where))
 

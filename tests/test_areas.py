@@ -309,3 +309,26 @@ def test_a_county_roster_is_counted_per_county_with_duplicates_judged_per_mengsh
     assert [(f.region, f.figures.get("declared"), f.figures.get("expected")) for f in over] == [("东河区", 3, 2)]
     assert {a.region: a.enrolled for a in result.assessment} == {
         "东河区": 2, "昆都仑区": 3, "土默特右旗": 2, "达尔罕茂明安联合旗": 2}
+
+
+def test_a_request_filed_twice_is_judged_by_its_first_filing(tmp_path):
+    """包头市's 请示 on 2025-01-10 (in time) and again on 2025-01-22 (a corrected copy): the
+    盟市 files once, so no DL003; its only filing on 2025-01-22 would be 7 days late."""
+    package = _copy(tmp_path)
+    _edit(package, "材料报送表", "A7", "包头市")
+    _edit(package, "材料报送表", "B7", "盟市请示")
+    _edit(package, "材料报送表", "C7", "2025-01-22")
+    assert only(audit(package, "DL003"), "DL003") == []
+    _edit(package, "材料报送表", "C6", "2025-01-23")
+    assert [(f.region, f.figures.get("days_late")) for f in only(audit(package, "DL003"), "DL003")] == [("包头市", 7)]
+
+
+def test_st005_a_code_that_names_another_county_is_a_warning(tmp_path):
+    """昆都仑区's row in the funds sheet carries 150204, 青山区's code: one warning naming both;
+    152633 (达茂旗's code until 1996) on 达尔罕茂明安联合旗's row is the same county, no finding."""
+    package = _copy(tmp_path)
+    _edit(package, "地方财政补助资金到位表", "B5", "150204")
+    _edit(package, "地方财政补助资金到位表", "B12", "152633")
+    findings = [f for f in only(audit(package, "ST005"), "ST005") if f.subject.startswith("code:")]
+    assert [(f.region, f.severity) for f in findings] == [("昆都仑区", "warning")]
+    assert "150204" in findings[0].condition and "青山区" in findings[0].condition
