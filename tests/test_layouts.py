@@ -408,3 +408,19 @@ def test_a_published_provincial_layout(tmp_path):
     assert (row["preallocated"], row["standard"], row.get("enrolled")) == (Decimal("500000"), Decimal("128"), None)
     [finding] = only(result, "IN002")
     assert "2015年" in finding.condition and "参保人数" in finding.condition
+
+
+def test_levels_as_leaves_under_each_item(tmp_path):
+    """已预拨资金 over 中央, 自治区 and 合计 (a CSV of a merged header): a central package reads the
+    中央 leaf (500,000); 自治区 (60,000) and 合计 (560,000) are kept, and the 合计 row checks them:
+    60,000 + 64,000 = 124,000 but it says 125,000, so ST004 finds 1,000 元 in the 自治区 column."""
+    text = ("地区,参保人数,应补助资金,已预拨资金,,,此次结算补助资金\n"
+            ",,,中央,自治区,合计,\n"
+            "呼和浩特市,1000,512000,500000,60000,560000,12000\n"
+            "包头市,1000,512000,500000,64000,564000,12000\n"
+            "合计,2000,1024000,1000000,125000,1124000,24000\n")
+    result = audit(_package(tmp_path, text), "ST004,IN004")
+    assert result.submission.table("settlement").rows()[0]["preallocated"] == Decimal("500000")
+    [finding] = only(result, "ST004")
+    assert "自治区（E列）" in finding.condition and finding.figures["difference"] == Decimal("1000")
+    assert len(only(result, "IN004")) == 1
