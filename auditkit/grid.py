@@ -123,9 +123,13 @@ def _sniff_zip(path: Path, shown: str) -> str:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             mimetype = archive.read("mimetype")[:100] if "mimetype" in names else b""
+            with archive.open("xl/workbook.xml") if "xl/workbook.xml" in names else io.BytesIO() as part:
+                strict = b"purl.oclc.org/ooxml/spreadsheetml" in part.read(4096)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                           file=shown) from None
+        raise _damaged(exc, shown) from None
+    if strict:
+        raise PackageError("工作簿为“Strict Open XML 电子表格”格式，无法读取；请在 Excel 中另存为“Excel 工作簿（.xlsx）”"
+                           "后重新提交", file=shown)
     if "xl/workbook.xml" in names or any(n.endswith("/workbook.xml") and n.startswith("xl") for n in names):
         return "xlsx"
     if "xl/workbook.bin" in names:
@@ -357,7 +361,8 @@ def _drop_formatted_rows(stream) -> bytes:
     the data, with merged ranges reaching below the last kept row cut there.
 
     Works on bytes at the speed of ``bytes.find``: a cell with a value, a formula or an inline
-    string always has content, so it ends in ``</c>``; a formatted empty cell is ``<c …/>``.
+    string always has content, so it ends in ``</c>``; a formatted empty cell is ``<c …/>``, and a
+    formula cell that computed "" (``t="str"``, an empty ``<v>``) is removed first.
     Rows are dropped only as whole ``<row …>…</row>`` or ``<row …/>`` elements, and only when the
     sheet numbers its rows (``<row r="…">``), so that no kept row is renumbered."""
     first = stream.read(_CHUNK)
@@ -366,6 +371,10 @@ def _drop_formatted_rows(stream) -> bytes:
     row_tag = b"<" + prefix + b"row"
     content = b"</" + prefix + b"c>"
     data_end = b"</" + prefix + b"sheetData>"
+    p = re.escape(prefix)
+    # a formula that computed "" (a template's =IF(E9="","",…) copied down): shows nothing
+    blank = re.compile(rb'<' + p + rb'c r="[A-Z]{1,3}\d+"[^>]*?\st="str"[^>]*>(?:<' + p + rb'f[^>]*/>|<' + p
+                       + rb'f[^>]*>[^<]*</' + p + rb'f>)(?:<' + p + rb'v/>|<' + p + rb'v></' + p + rb'v>)</' + p + rb'c>')
     start = first.find(b"<" + prefix + b"sheetData")
     head_end = first.find(row_tag, start) if start >= 0 else -1
     if head_end < 0 or first.count(row_tag) != first.count(row_tag + b' r="'):
@@ -376,7 +385,7 @@ def _drop_formatted_rows(stream) -> bytes:
         cut = buffer.rfind(row_tag)
         end = buffer.find(data_end, max(cut, 0))
         if end >= 0:
-            kept.append(_rows_with_content(buffer[:end], row_tag, content))
+            kept.append(_rows_with_content(buffer[:end], row_tag, content, blank))
             kept.append(buffer[end:] + stream.read())
             break
         chunk = stream.read(_CHUNK)
@@ -384,7 +393,7 @@ def _drop_formatted_rows(stream) -> bytes:
             kept.append(buffer)
             break
         if cut > 0:
-            kept.append(_rows_with_content(buffer[:cut], row_tag, content))
+            kept.append(_rows_with_content(buffer[:cut], row_tag, content, blank))
             buffer = buffer[cut:]
         buffer += chunk
     xml = b"".join(kept)
@@ -392,8 +401,11 @@ def _drop_formatted_rows(stream) -> bytes:
     return _clip_merges(xml, prefix, int(numbers[-1])) if numbers else xml
 
 
-def _rows_with_content(segment: bytes, row_tag: bytes, content: bytes) -> bytes:
-    """Of whole rows, those from the first that holds content to the last that does."""
+def _rows_with_content(segment: bytes, row_tag: bytes, content: bytes, blank: re.Pattern) -> bytes:
+    """Of whole rows, those from the first that holds content to the last that does; formula
+    cells that computed "" are left out (they show nothing, like a formatted empty cell)."""
+    if b't="str"' in segment:
+        segment = blank.sub(b"", segment)
     first = segment.find(content)
     if first < 0:
         return b""
@@ -440,6 +452,11 @@ def _xlsx_source(path: Path):
     return copy
 
 
+def _damaged(exc: Exception, shown: str) -> PackageError:
+    """A ZIP that does not open (a cut-off download): the one case to call a workbook damaged."""
+    return PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）", file=shown)
+
+
 def _open_openpyxl(source, shown: str, data_only: bool):
     import openpyxl
 
@@ -447,21 +464,9 @@ def _open_openpyxl(source, shown: str, data_only: bool):
         # a file object, not a name: openpyxl refuses names that do not end in .xlsx
         return openpyxl.load_workbook(source, data_only=data_only)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                           file=shown) from None
+        raise _damaged(exc, shown) from None
     except Exception as exc:  # openpyxl raises a wide variety on corrupt parts
         raise PackageError(f"无法读取 Excel 工作簿（{type(exc).__name__}）", file=shown) from None
-
-
-def open_workbook(path: Path, file: str):
-    """An openpyxl workbook with the values Excel cached (formatting-only rows dropped)."""
-    try:
-        source = _xlsx_source(path)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-        raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                           file=file) from None
-    with source:
-        return _open_openpyxl(source, file, data_only=True)
 
 
 class _XlsxBook(_Book):
@@ -470,8 +475,7 @@ class _XlsxBook(_Book):
         try:
             self._source = _xlsx_source(path)
         except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
-            raise PackageError(f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式（{type(exc).__name__}）",
-                               file=shown) from None
+            raise _damaged(exc, shown) from None
         self._source.seek(0)
         self.workbook = _open_openpyxl(self._source, shown, data_only=True)
         self.sheetnames = self.workbook.sheetnames
@@ -512,7 +516,9 @@ class _XlsxBook(_Book):
                 row.extend([_EMPTY] * (c - 1 - len(row)))
             row.append(Cell(_cell_text(value), value, places))
         if uncomputed:
-            _refuse_uncomputed(self.shown, name, uncomputed, self.formulas()[name])
+            formulas = self.formulas()[name]
+            _refuse_uncomputed(self.shown, name, [(r, c, _formula_text(formulas.cell(r, c).value))
+                                                  for r, c in uncomputed])
         merges = [(m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1) for m in ws.merged_cells.ranges]
         _spread_merges(rows, merges)
         return Grid(self.shown, ws.title, rows)
@@ -520,6 +526,10 @@ class _XlsxBook(_Book):
     def _has_formula(self, name: str, row: int, column: int) -> bool:
         value = self.formulas()[name].cell(row, column).value
         return value is not None and (not isinstance(value, str) or value.startswith("="))
+
+
+def _formula_text(value) -> str:
+    return value if isinstance(value, str) else getattr(value, "text", "") or ""
 
 
 def _holds_formula(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
@@ -534,12 +544,12 @@ def _holds_formula(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _refuse_uncomputed(shown: str, sheet: str, cells: list[tuple[int, int]], formulas) -> None:
-    """A formula cell without the value Excel computed would read as empty: refuse, naming it."""
-    names = [f"{column_letter(c)}{r}" for r, c in cells]
+def _refuse_uncomputed(shown: str, sheet: str, cells: list[tuple[int, int, str]]) -> None:
+    """Formula cells (row, column, formula) saved without the value Excel or WPS computes would
+    read as empty: refuse, naming them (the first eight and their count) and the first formula."""
+    names = [f"{column_letter(c)}{r}" for r, c, _ in cells]
     listed = "、".join(names[:8]) + (f"等{len(names)}个单元格" if len(names) > 8 else "")
-    first = formulas.cell(*cells[0]).value
-    formula = first if isinstance(first, str) else getattr(first, "text", "")
+    formula = cells[0][2]
     raise PackageError(
         f"{listed}是公式（如 {names[0]} 的“{formula}”），但文件中没有保存其计算结果（工作簿多由程序生成、"
         "未在 Excel 中打开过），按空白读取会漏掉这些数字；请用 Excel 或 WPS 打开本工作簿、保存后重新提交",
@@ -558,6 +568,9 @@ class _XlsBook(_Book):
             self.book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True,
                                            logfile=io.StringIO())
         except Exception as exc:
+            if "encrypted" in str(exc).lower():
+                raise PackageError("工作簿设有打开密码（已加密），无法读取；请在 Excel 或 WPS 中取消密码后另存为 .xlsx 再提交",
+                                   file=shown) from None
             if path.suffix.lower() in (".et", ".ett"):
                 raise PackageError("无法读取此 WPS 表格文件（.et）；请在 WPS 中“另存为”Excel 工作簿（.xlsx）后重新提交",
                                    file=shown) from None
@@ -572,10 +585,15 @@ class _XlsBook(_Book):
         ws = self.book.sheet_by_name(name)
         formats = self.book.format_map
         rows = []
+        empty = (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK)
         for r in range(ws.nrows):
             cells = []
-            for c in range(ws.row_len(r)):
-                kind, value = ws.cell_type(r, c), ws.cell_value(r, c)
+            kinds = ws.row_types(r)
+            if all(kind in empty for kind in kinds):  # a row of formatted blanks (templates)
+                rows.append(cells)
+                continue
+            for c in range(len(kinds)):
+                kind, value = kinds[c], ws.cell_value(r, c)
                 if kind == xlrd.XL_CELL_NUMBER:
                     xf = self.book.xf_list[ws.cell_xf_index(r, c)]
                     fmt = formats.get(xf.format_key)
@@ -636,9 +654,11 @@ class _OdsBook(_Book):
         rows: list[list[Cell]] = []
         merges: list[tuple[int, int, int, int]] = []
         pending_rows = 0  # empty rows not yet known to lie between data rows
+        uncomputed: list[tuple[int, int, str]] = []
         for element in _ods_rows(self.tables[name]):
             repeat = int(element.getAttribute("numberrowsrepeated") or 1)
-            cells, spans = self._row(element)
+            cells, spans, formulas = self._row(element)
+            uncomputed.extend((len(rows) + pending_rows + 1, c, f) for c, f in formulas)
             if not any(c.text for c in cells) and not spans:
                 pending_rows += repeat
                 continue
@@ -647,20 +667,27 @@ class _OdsBook(_Book):
             for _ in range(min(repeat, 1 << 16)):
                 merges.extend((len(rows) + t, len(rows) + b, left, right) for t, b, left, right in spans)
                 rows.append(list(cells))
+        if uncomputed:
+            _refuse_uncomputed(self.shown, name, uncomputed)
         _spread_merges(rows, merges)
         return Grid(self.shown, name, _trim(rows))
 
-    def _row(self, element) -> tuple[list[Cell], list[tuple[int, int, int, int]]]:
+    def _row(self, element):
+        """A row's cells, its spans (merged cells) and its formulas saved without a value."""
         from odf.namespaces import TABLENS
 
         cells: list[Cell] = []
         spans = []
+        formulas = []
         pending = 0
         for node in element.childNodes:
             if node.qname not in ((TABLENS, "table-cell"), (TABLENS, "covered-table-cell")):
                 continue
             repeat = int(node.getAttribute("numbercolumnsrepeated") or 1)
             cell = _ods_cell(node) if node.qname[1] == "table-cell" else Cell("")
+            if cell is None:
+                formulas.append((len(cells) + pending + 1, node.getAttribute("formula")))
+                cell = Cell("")
             if not cell.text:
                 pending += repeat
                 continue
@@ -672,7 +699,7 @@ class _OdsBook(_Book):
                 if rows_spanned > 1 or columns_spanned > 1:
                     spans.append((0, rows_spanned - 1, len(cells), len(cells) + columns_spanned - 1))
                 cells.append(cell)
-        return cells, spans
+        return cells, spans, formulas
 
 
 def _ods_rows(table):
@@ -686,13 +713,16 @@ def _ods_rows(table):
             yield from _ods_rows(node)
 
 
-def _ods_cell(node) -> Cell:
+def _ods_cell(node) -> Cell | None:
+    """The cell as displayed; None for a formula saved without its value (written by a program)."""
     from odf import teletype
     from odf.namespaces import TEXTNS
 
     paragraphs = [p for p in node.childNodes if p.qname == (TEXTNS, "p")]
     text = "\n".join(teletype.extractText(p) for p in paragraphs).strip()
     kind = node.getAttribute("valuetype")
+    if node.getAttribute("formula") and not kind and not text:
+        return None
     if kind in ("float", "currency", "percentage"):
         raw = node.getAttribute("value")
         try:
@@ -775,11 +805,7 @@ class _Xml2003Book(_Book):
                         occupied.setdefault(below, set()).update(range(column, column + across + 1))
                 column += across
         if uncomputed:
-            names = [f"{column_letter(c)}{r}" for r, c, _ in uncomputed]
-            raise PackageError(
-                f"{'、'.join(names[:8])}{f'等{len(names)}个单元格' if len(names) > 8 else ''}是公式（如“{uncomputed[0][2]}”），"
-                "但文件中没有保存其计算结果，按空白读取会漏掉这些数字；请用 Excel 或 WPS 打开、保存后重新提交",
-                file=self.shown, sheet=name, row=uncomputed[0][0], column=column_letter(uncomputed[0][1]))
+            _refuse_uncomputed(self.shown, name, uncomputed)
         _spread_merges(rows, merges)
         return Grid(self.shown, name, _trim(rows))
 
@@ -835,7 +861,11 @@ def _xml2003_formats(root) -> dict[str, int | None]:
 
 # --- HTML tables (system exports saved as .xls) ----------------------------------------------
 
-_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "pre", "li", "center", "span", "font", "b", "strong"}
+# elements that start a line of their own; anything else (span, font, b, a …) runs on in the line
+_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "caption", "pre", "li", "ul", "ol", "dl", "dt",
+           "dd", "center", "section", "article", "header", "footer", "main", "nav", "form", "blockquote",
+           "address", "fieldset", "hr", "figure", "details", "summary"}
+_SKIPPED = {"script", "style", "head", "title", "noscript", "template"}
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 
 
@@ -929,21 +959,36 @@ class _HtmlBook(_Book):
         return Grid(self.shown, None, _trim(rows))
 
     def _walk(self, element, rows, merges) -> None:
-        for child in element:
-            if not isinstance(child.tag, str) or child.tag in ("script", "style", "head", "title"):
-                continue
-            if child.tag == "table":
-                self._table(child, rows, merges)
-            elif child.find(".//table") is not None:
-                if child.text and child.text.strip():
-                    rows.append([Cell(" ".join(child.text.split()))])
-                self._walk(child, rows, merges)
-            elif child.tag in _BLOCKS or child.tag not in ("br", "hr", "img"):
-                text = _node_text(child)
+        """Text outside tables, a row per line as the page lays it out: inline elements and
+        text run on in one line ("<b>单位：</b>万元" is one line), a block element or <br>
+        ends it."""
+        line: list[str] = []
+
+        def flush():
+            for text in "".join(line).split("\n"):
+                text = " ".join(text.replace("\xa0", " ").split())
                 if text:
-                    rows.extend([Cell(line)] for line in text.split("\n") if line.strip())
-            if child.tail and child.tail.strip():
-                rows.append([Cell(" ".join(child.tail.split()))])
+                    rows.append([Cell(text)])
+            line.clear()
+
+        if element.text:
+            line.append(element.text)
+        for child in element:
+            tag = child.tag if isinstance(child.tag, str) else None
+            if tag == "table":
+                flush()
+                self._table(child, rows, merges)
+            elif tag == "br":
+                line.append("\n")
+            elif tag in _BLOCKS or (tag and tag not in _SKIPPED and child.find(".//table") is not None):
+                flush()
+                if "display:none" not in (child.get("style") or "").replace(" ", "").lower():
+                    self._walk(child, rows, merges)
+            elif tag and tag not in _SKIPPED:
+                line.append(_node_text(child))
+            if child.tail:
+                line.append(child.tail)
+        flush()
 
     def _table(self, table, rows, merges) -> None:
         caption = table.find("caption")

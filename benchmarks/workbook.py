@@ -8,11 +8,13 @@ Both workbooks hold settlement-ok's settlement table as a prefecture lays it out
 formulas with their values), written by XlsxWriter. The *styled* one is a template whose every
 cell of columns A:K is bordered down to the last row, as a template made by selecting whole
 columns and formatting them is saved: eleven million formatted empty cells, 276 MB of sheet XML,
-25 MB on disk. The *plain* one is the same table alone: the baseline, measured in the same run.
+25 MB on disk. The *formulas* one is the styled template whose 备注 column holds
+=IF(I…<0,"扣回","") down to the last row, each computed to "" (a template's formula copied
+down). The *plain* one is the same table alone: the baseline, measured in the same run.
 
 Each package is loaded (manifest, both tables, typed, validated) in a fresh process, three
-times; the figures are the fastest wall time, the CPU time of that run, and the peak resident
-memory of the process beyond what importing auditkit costs. The machine is shared, so wall time
+times; the figures are the fastest wall time, the CPU time of that run, the peak resident memory
+of the process (VmHWM), and that peak beyond what importing auditkit costs. The machine is shared, so wall time
 varies with load; CPU time does not.
 """
 
@@ -57,14 +59,20 @@ local_funds = "local_funds.csv"
 """
 
 
-def write_workbook(path: Path, styled_to: int | None = None, *, extend: bool = True) -> None:
+# a formula that computed "" as Excel and LibreOffice save it (fixtures/formats/formula-empty-text)
+_EMPTY_FORMULA = r'<c r="J\1" s="\2" t="str"><f>IF(I\1&lt;0,"扣回","")</f><v></v></c>'
+
+
+def write_workbook(path: Path, styled_to: int | None = None, *, extend: bool = True,
+                   empty_formulas: bool = False) -> None:
     """settlement-ok's table as a prefecture's workbook, written by XlsxWriter; with
     ``styled_to``, every cell of A:K is bordered down to that row.
 
     XlsxWriter itself writes the formatted rows up to row 64 (all of them when ``extend`` is
     False); beyond that the sheet's last formatted row is repeated with its number changed, which
     is byte for byte what XlsxWriter writes (tests/test_formats.py compares the two) in a second
-    instead of minutes."""
+    instead of minutes. With ``empty_formulas``, every formatted 备注 cell (J) below the table
+    holds =IF(I…<0,"扣回","") computed to "", in the shape Excel and LibreOffice save it."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(str(path))
@@ -109,6 +117,18 @@ def write_workbook(path: Path, styled_to: int | None = None, *, extend: bool = T
     workbook.close()
     if styled_to and extend and styled_to > written:
         _extend_rows(path, written, styled_to)
+    if styled_to and empty_formulas:
+        _rewrite_sheet(path, lambda xml: re.sub(rb'<c r="J(\d+)" s="(\d+)"/>', _EMPTY_FORMULA.encode("utf-8"), xml))
+
+
+def _rewrite_sheet(path: Path, change) -> None:
+    part = "xl/worksheets/sheet1.xml"
+    with zipfile.ZipFile(path) as archive:
+        members = {info.filename: archive.read(info) for info in archive.infolist()}
+    members[part] = change(members[part])
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
 
 
 def _extend_rows(path: Path, written: int, last: int) -> None:
@@ -136,25 +156,31 @@ def _extend_rows(path: Path, written: int, last: int) -> None:
                 out.write(tail.encode("utf-8"))
 
 
-def package(folder: Path, styled_to: int | None) -> Path:
+def package(folder: Path, styled_to: int | None, empty_formulas: bool = False) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    write_workbook(folder / "settlement.xlsx", styled_to)
+    write_workbook(folder / "settlement.xlsx", styled_to, empty_formulas=empty_formulas)
     shutil.copy(ROOT / "fixtures" / "settlement-ok" / "local_funds.csv", folder)
     (folder / "submission.toml").write_text(MANIFEST, encoding="utf-8")
     return folder
 
 
+# The peak is the process's VmHWM (Linux): ru_maxrss would carry over the parent's peak through
+# fork and exec, and the parent has just written a 276 MB sheet.
 _CHILD = """
-import json, resource, sys, time
+import json, re, sys, time
 sys.path.insert(0, {root!r})
 from auditkit import load_package
-before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def peak():
+    with open("/proc/self/status") as status:
+        return int(re.search(r"VmHWM:\\s*(\\d+)", status.read()).group(1)) / 1024
+
+before = peak()
 wall, cpu = time.perf_counter(), time.process_time()
 submission = load_package({folder!r})
 wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 table = submission.table("settlement")
-print(json.dumps({{"wall": wall, "cpu": cpu, "peak_mb": peak / 1024, "import_mb": before / 1024,
+print(json.dumps({{"wall": wall, "cpu": cpu, "peak_mb": peak(), "import_mb": before,
                   "rows": table.frame.height, "total": str(table.total["entitled"])}}))
 """
 
@@ -178,13 +204,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         plain = package(Path(tmp) / "plain", None)
         styled = package(Path(tmp) / "styled", args.rows)
+        formulas = package(Path(tmp) / "formulas", args.rows, empty_formulas=True)
         size = (styled / "settlement.xlsx").stat().st_size
         with zipfile.ZipFile(styled / "settlement.xlsx") as archive:
             xml = archive.getinfo("xl/worksheets/sheet1.xml").file_size
         print(f"styled workbook: formatted to row {args.rows:,}, {size / 2**20:.1f} MB on disk, "
               f"sheet XML {xml / 2**20:.0f} MB")
         print(f"{'workbook':<10}{'wall s':>9}{'CPU s':>9}{'peak MB':>10}{'over imports MB':>17}{'rows':>6}")
-        for name, folder in (("plain", plain), ("styled", styled)):
+        for name, folder in (("plain", plain), ("styled", styled), ("formulas", formulas)):
             result = measure(folder, args.repeat)
             print(f"{name:<10}{result['wall']:>9.2f}{result['cpu']:>9.2f}{result['peak_mb']:>10.0f}"
                   f"{result['peak_mb'] - result['import_mb']:>17.0f}{result['rows']:>6}")

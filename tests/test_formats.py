@@ -204,3 +204,74 @@ def test_a_value_far_below_formatted_rows_keeps_its_row_number(tmp_path):
     rows = read_grid(tmp_path / "s.xlsx", "结算表", "s.xlsx").rows
     assert len(rows) == 50_000 and rows[-1][0].text == "注"
     assert rows[7][0].text == "合计" and rows[2][4].text == rows[2][5].text == "补助资金"
+
+
+def test_a_workbook_with_an_opening_password_is_refused_saying_to_remove_it():
+    """An .xlsx encrypted as Excel encrypts it (an OLE file holding EncryptedPackage): not
+    "corrupt", but what to do."""
+    with pytest.raises(PackageError) as refused:
+        read_grid(FORMATS / "encrypted" / "settlement.xlsx", None, "settlement.xlsx")
+    assert "设有打开密码" in refused.value.message and "取消密码" in refused.value.message
+    assert "损坏" not in refused.value.message
+
+
+def test_an_html_page_reads_a_unit_line_split_over_inline_elements(tmp_path):
+    """<p><b>单位：</b>万元</p> is one line to a reader (and to Excel opening the page): the
+    unit is 万元, so 25.6 万元 is 256,000 元 with ±500 元 (half of 0.1 万元)."""
+    page = ("<html><head><meta charset='gb2312'></head><body><h3>结算表</h3><p><b>单位：</b>万元</p>"
+            "<table><tr><td>盟市</td><td>应补助资金</td><td>已预拨资金</td><td>此次结算补助资金</td></tr>"
+            "<tr><td>乌海市</td><td>25.6</td><td>25.0</td><td>0.6</td></tr></table>"
+            "<p>制表：<span>张三</span></p></body></html>")
+    (tmp_path / "s.xls").write_bytes(page.encode("gb18030"))
+    rows = read_grid(tmp_path / "s.xls", None, "s.xls").rows
+    assert [[c.text for c in r] for r in rows[:2]] == [["结算表"], ["单位：万元"]]
+    assert [c.text for c in rows[-1]] == ["制表：张三"]
+    (tmp_path / "submission.toml").write_text(
+        '[submission]\nprogram = "resident-subsidy"\njurisdiction = "nmg"\nyear = 2023\n'
+        '[tables]\nsettlement = "s.xls"\n', encoding="utf-8")
+    # the 制表 line under the table is issue 10's (rows that are not data); read the table above it
+    (tmp_path / "s.xls").write_bytes(page.replace("<p>制表：<span>张三</span></p>", "").encode("gb18030"))
+    table = load_package(tmp_path).table("settlement")
+    assert (table.unit, table.rows()[0]["entitled"], table.rows()[0]["_tol_entitled"]) == (
+        "wan", Decimal("256000"), Decimal("500"))
+
+
+def test_an_ods_written_by_a_program_with_formulas_but_no_values_is_refused(tmp_path):
+    """odfpy writes 此次结算补助资金 as of:=[.B2]-[.C2] with no office:value (as programs do):
+    no one has seen its figure; refused naming D2 like an uncomputed .xlsx formula."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="结算表")
+    for values in (["盟市", "应补助资金", "已预拨资金", "此次结算补助资金"], ["乌海市", 256000, 250000, None]):
+        row = TableRow()
+        for value in values:
+            if value is None:
+                row.addElement(TableCell(formula="of:=[.B2]-[.C2]"))
+            elif isinstance(value, int):
+                cell = TableCell(valuetype="float", value=value)
+                cell.addElement(P(text=str(value)))
+                row.addElement(cell)
+            else:
+                cell = TableCell(valuetype="string")
+                cell.addElement(P(text=value))
+                row.addElement(cell)
+        table.addElement(row)
+    document.spreadsheet.addElement(table)
+    document.save(str(tmp_path / "s.ods"))
+    with pytest.raises(PackageError) as refused:
+        read_grid(tmp_path / "s.ods", "结算表", "s.ods")
+    assert (refused.value.row, refused.value.column) == (2, "D")
+    assert "D2是公式" in refused.value.message and "of:=[.B2]-[.C2]" in refused.value.message
+
+
+def test_a_template_with_a_formula_copied_down_that_shows_nothing_reads_like_the_plain_one(tmp_path, settlement_ok):
+    """备注 = IF(I9<0,"扣回","") copied down to row 200,000 of the styled template, each computed
+    to "" (t="str", an empty <v>, as Excel and LibreOffice save it): empty cells below the
+    table, as the sheet shows them; the package gives settlement-ok's result."""
+    folder = package(tmp_path / "formulas", 200_000, empty_formulas=True)
+    with zipfile.ZipFile(folder / "settlement.xlsx") as archive:
+        assert b'<c r="J199999" s="2" t="str"><f>IF(I199999&lt;0,' in archive.read("xl/worksheets/sheet1.xml")
+    assert _without_inputs(audit(folder)) == settlement_ok

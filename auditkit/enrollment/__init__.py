@@ -62,7 +62,21 @@ def settings_for(sub, rules) -> Settings:
         for county, region in rules.get("enrollment.settlement_region_exceptions").value.items():
             exceptions[int(county)] = int(region)
     return Settings(year=sub.year, census_day=census_day(rules, sub.year), keep_one=keep == "earliest",
-                    exceptions=exceptions, buckets=_buckets(sub))
+                    exceptions=exceptions, buckets=_buckets(sub), places=county_places(sub, rules))
+
+
+def county_places(sub, rules) -> dict[int, tuple[int, int]]:
+    """In a package of one 盟市's counties (``auditkit.areas``): every code a county of that 盟市
+    has had -> (its code today, the 盟市's code), so that records are counted per county by
+    their insured county code (152633, 达茂旗 until 1996 -> 150223). Empty otherwise."""
+    from auditkit.areas import COUNTY, PREFECTURE, package_area, places
+
+    choice = package_area(sub, rules)
+    if choice is None or choice.area.level != PREFECTURE or not (choice.area.region.code or "").isdigit():
+        return {}
+    prefecture = int(choice.area.region.code)
+    return {int(code): (int(region.code), prefecture) for code, region in places(rules).by_code.items()
+            if region.level == COUNTY and region.parent == choice.area.name and code.isdigit()}
 
 
 def _available_memory() -> int:
@@ -96,9 +110,17 @@ def _buckets(sub) -> int:
     return max(1, math.ceil(need / (_available_memory() / 2)))
 
 
-def region_names(rules) -> dict[int, str]:
-    """Settlement region code -> the rulebook's name; former codes map to today's region."""
+def region_names(rules, places: dict[int, tuple[int, int]] | None = None) -> dict[int, str]:
+    """Settlement region code -> the rulebook's name; former codes map to today's region. With
+    a county package's ``places``, the counties of its 盟市 by today's code instead."""
     names = {}
+    if places:
+        from auditkit.areas import places as known
+
+        for code, region in known(rules).by_code.items():
+            if code.isdigit() and int(code) in {today for today, _ in places.values()}:
+                names[int(code)] = region.name
+        return names
     for region in rules.regions if rules is not None else []:
         for code in [region.code, *(c for _n, c, _y in region.former)]:
             if code and code.isdigit():
@@ -117,11 +139,12 @@ def _compute(sub, rules) -> RosterResult:
         tally = run(engine, tables, settings, options.get("progress"))
     finally:
         engine.close()
-    return RosterResult(_by_region(tally, rules), engine_name, settings.buckets)
+    return RosterResult(_by_region(tally, rules, settings.places), engine_name, settings.buckets)
 
 
-def _by_region(tally: Tally, rules) -> dict[str, RegionCounts]:
-    names = region_names(rules)
+def _by_region(tally: Tally, rules, places: dict[int, tuple[int, int]] | None = None) -> dict[str, RegionCounts]:
+    names = region_names(rules, places)
+    others = region_names(rules)  # a record of another 盟市 in a county package
     regions: dict[str, RegionCounts] = {}
 
     def entry(code: int) -> RegionCounts:
@@ -129,7 +152,7 @@ def _by_region(tally: Tally, rules) -> dict[str, RegionCounts]:
             name, written = UNKNOWN_REGION, ""
         else:
             written = f"{code:06d}"
-            name = names.get(code, written)
+            name = names.get(code) or others.get(code, written)
         if name not in regions:
             regions[name] = RegionCounts(name, written)
         return regions[name]

@@ -47,6 +47,9 @@ class Settings:
     keep_one: bool  # duplicate_keep = "earliest"; False: the strict reading excludes all
     exceptions: dict[int, int] = field(default_factory=dict)  # county code -> settlement code
     buckets: int = 1
+    # a package of one 盟市's counties (issue 13): county code as written -> (today's county
+    # code, its 盟市's code); records are then counted per county, duplicates still per 盟市
+    places: dict[int, tuple[int, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -102,7 +105,8 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings) -> nw.Laz
     with this table replaces parsing two text columns of every record. A scheme that is
     neither 居民 nor 职工 stops the run here, before any heavy work."""
     pairs = engine.collect(roster.group_by("scheme", "region_code").agg(nw.len().alias("records")))
-    rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": []}
+    rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
+                             "_place": []}
     for written_scheme, written_code, records in pairs.iter_rows():
         scheme = scheme_of(written_scheme)
         if scheme == UNKNOWN_SCHEME:
@@ -111,10 +115,14 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings) -> nw.Laz
                 column="险种")
         county = county_of(written_code)
         settle = NO_REGION if county is None else settings.exceptions.get(county, county - county % 100)
-        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle)):
+        place = settle  # where the record is counted: its 盟市, or in a county package its county today
+        if county in settings.places:
+            place, settle = settings.places[county]
+            county = place
+        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, place)):
             rows[name].append(value)
     return engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
-                               "_county": "int64", "_settle": "int64"})
+                               "_county": "int64", "_settle": "int64", "_place": "int64"})
 
 
 def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: nw.LazyFrame) -> nw.LazyFrame:
@@ -131,6 +139,7 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
         "id_reason", "id_key", "id_lower_x",
         nw.col("_scheme").alias("scheme"),
         nw.col("_settle").alias("settle"),
+        nw.col("_place").alias("place"),
         (nw.col("enrolled") * 1_000_000 + county.fill_null(MISSING_COUNTY)).alias("sortkey"),
         # the written number of an invalid ID, for evidence only
         nw.when(nw.col("id_reason") > 1).then(nw.col("id_number")).alias("bad_id"),
@@ -174,7 +183,7 @@ def person_set(frame: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame,
 
 
 def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
-    summary = engine.collect(part.group_by("settle", "scheme", "id_reason").agg(
+    summary = engine.collect(part.group_by("place", "scheme", "id_reason").agg(
         nw.len().alias("records"),
         nw.col("id_lower_x").cast(nw.Int64).sum().alias("lower_x"),
         nw.col("bad_id").min().alias("sample_low"),
@@ -183,7 +192,7 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
     for row in summary.iter_rows(named=True):
         if row["scheme"] != RESIDENT:
             continue
-        region, reason = row["settle"], row["id_reason"]
+        region, reason = row["place"], row["id_reason"]
         tally.add(tally.records, region, row["records"])
         tally.add(tally.lower_x, region, row["lower_x"])
         if reason == VALID:
@@ -199,7 +208,7 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
 def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame | None],
              settings: Settings, tally: Tally) -> None:
     valid = part.filter(nw.col("id_reason") == VALID)
-    residents = valid.filter(nw.col("scheme") == RESIDENT).select("id_key", "settle", "sortkey")
+    residents = valid.filter(nw.col("scheme") == RESIDENT).select("id_key", "settle", "place", "sortkey")
     employees = _distinct(valid.filter(nw.col("scheme") == EMPLOYEE))
 
     # one row per person and region: EN003 leaves one record of the n
@@ -224,16 +233,23 @@ def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame |
     outcome = (nw.when(nw.col("in_EN004").fill_null(False)).then(4)
                .otherwise(nw.col("rule").fill_null(KEPT)).cast(nw.Int64))
 
+    decided = flagged.with_columns(outcome.alias("code"))
+    if settings.places:
+        decided = _at_places(residents, decided)
+    else:  # each person and region is counted in that region, on its kept record
+        decided = decided.with_columns(nw.col("settle").alias("place"), nw.col("n").alias("here"),
+                                       nw.lit(1, nw.Int64).alias("kept"))
     counts = engine.collect(
-        flagged.with_columns(outcome.alias("code"),
-                             nw.when(nw.col("n") > 1).then(nw.col("id_key")).alias("duplicated"))
-        .group_by("settle", "code").agg(
-            nw.col("n").sum().alias("records"),
-            nw.len().alias("persons"),
-            nw.col("id_key").min().alias("sample"),
+        # a sample of EN003 where a record of the person is excluded as the extra one
+        decided.with_columns(nw.when(nw.col("here") > nw.col("kept")).then(nw.col("id_key")).alias("duplicated"),
+                             nw.when(nw.col("kept") > 0).then(nw.col("id_key")).alias("carrier"))
+        .group_by("place", "code").agg(
+            nw.col("here").sum().alias("records"),
+            nw.col("kept").sum().alias("persons"),
+            nw.col("carrier").min().alias("sample"),
             nw.col("duplicated").min().alias("duplicated")))
     for row in counts.iter_rows(named=True):
-        region = row["settle"]
+        region = row["place"]
         extra = row["records"] - row["persons"]
         tally.add(tally.excluded, ("EN003", region), extra)
         if extra:
@@ -244,6 +260,17 @@ def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame |
             code = f"EN{row['code']:03d}"
             tally.add(tally.excluded, (code, region), row["persons"])
             tally.sample(code, region, row["sample"])
+
+
+def _at_places(residents: nw.LazyFrame, decided: nw.LazyFrame) -> nw.LazyFrame:
+    """A county package: each person and 盟市 split by the counties its records are in. The
+    kept record (the lowest sort key, whose last six digits are its county) carries the
+    outcome in its county; the person's other records there and elsewhere are EN003 where they
+    are. A record of another 盟市 is counted in that 盟市 (place = settle)."""
+    per_place = residents.group_by("id_key", "settle", "place").agg(nw.len().alias("here"))
+    kept = (nw.col("place") == nw.col("settle")) | (nw.col("place") == nw.col("best") % 1_000_000)
+    return (per_place.join(decided, on=["id_key", "settle"], how="inner")
+            .with_columns(kept.cast(nw.Int64).alias("kept")))
 
 
 def run(engine: Engine, tables: dict[str, Path], settings: Settings,
