@@ -14,8 +14,16 @@ fund): it is called 疾病应急救助 everywhere here, and the typo is accepted
 
 Shares are computed as exact fractions and only the allocation is turned into a Decimal (40
 significant digits, far below the fen), so a declared figure is compared with the formula's
-value itself, within half a unit of the declared precision. ``total`` is ``[funds]`` of the
-manifest; when the manifest omits it the declared allocations' sum stands in (AL003 says so).
+value itself, within half a unit of the declared precision — or within one unit when the
+declared parts add up exactly to the total (largest-remainder rounding, ``money.apportioned``).
+``total`` is ``[funds]`` of the manifest; when the manifest omits it the table's own 合计 row
+stands in, else the declared allocations' sum (AL003 says which).
+
+A factor that is zero for every region leaves its term 0/0 (AL004). Its reading: every region
+stands equal on that factor, so the term shares its weight equally, 1/n each — the limit of the
+formula as the factors become equal, and the only reading that keeps 第六条's weights (90% need,
+10% performance; 60% population, 40% incidence) as written. ``FundAllocation.degenerate`` names
+the factors read so.
 """
 
 from __future__ import annotations
@@ -78,9 +86,11 @@ class FundAllocation:
     total: Decimal | None  # to share out, 元
     total_from_manifest: bool
     regions: list[RegionAllocation] = field(default_factory=list)
+    total_source: str = "manifest"  # manifest | total-row (the table's 合计) | declared-sum
     missing: list[tuple[int, str]] = field(default_factory=list)  # (row, column) of absent factors
     weights: dict[str, Decimal] = field(default_factory=dict)
     total_row: dict[str, Any] | None = None  # a 合计 row, if the table has one
+    degenerate: list[str] = field(default_factory=list)  # factor columns zero in every row (AL004)
 
     @property
     def declared_sum(self) -> Decimal:
@@ -89,6 +99,11 @@ class FundAllocation:
     @property
     def declared_tolerance(self) -> Decimal:
         return sum((r.tolerance for r in self.regions), ZERO)
+
+    @property
+    def adds_up(self) -> bool:
+        """The declared parts add up exactly to the total shared out (largest remainder)."""
+        return self.total is not None and self.declared_sum == self.total
 
 
 @dataclass
@@ -112,9 +127,15 @@ def _weights(rules: Rulebook | None, fund: str) -> dict[str, Decimal] | None:
     return {n: rules.get(f"assistance.{fund}.{n}").decimal for n in names}
 
 
-def _shares(values: list[Fraction]) -> list[Fraction] | None:
+def _shares(values: list[Fraction], column: str, degenerate: list[str]) -> list[Fraction]:
+    """Each value's share of their sum; equal shares when every value is zero (AL004's reading),
+    the column then named in ``degenerate``."""
     total = sum(values, Fraction(0))
-    return None if total == 0 else [v / total for v in values]
+    if total == 0:
+        if column not in degenerate:
+            degenerate.append(column)
+        return [Fraction(1, len(values))] * len(values)
+    return [v / total for v in values]
 
 
 def allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocation]:
@@ -126,10 +147,14 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
     table = sub.table("assistance")
     funds: dict[str, FundAllocation] = {}
     seen: dict[tuple[str, str], int] = {}
-    for row in table.rows():
-        fund = fund_key(row["fund"])
+    rows = table.rows()
+    named = {fund_key(row["fund"]) for row in rows if row.get("fund")} - {None}
+    for row in rows:
+        fund = fund_key(row["fund"]) if row.get("fund") else None
+        if fund is None and region_name(row["region"] or "", rules) in TOTAL_NAMES and len(named) == 1:
+            fund = next(iter(named))  # a 合计 row that leaves the fund empty totals the only fund
         if fund is None:
-            raise PackageError(f"资金类别应为“城乡医疗救助”或“疾病应急救助”，实为“{row['fund']}”",
+            raise PackageError(f"资金类别应为“城乡医疗救助”或“疾病应急救助”，实为“{row['fund'] or '（空）'}”",
                                file=table.file, sheet=table.sheet, row=row["_row"],
                                column=table.headers.get("fund"))
         total = sub.manifest.funds.get(fund)
@@ -152,8 +177,10 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
         if fund in funds:
             funds[fund].total_row = total_row
     for fund, entry in funds.items():
-        if entry.total is None:
-            entry.total = entry.declared_sum
+        if entry.total is None and entry.total_row is not None and entry.total_row.get("allocated") is not None:
+            entry.total, entry.total_source = entry.total_row["allocated"], "total-row"
+        elif entry.total is None:
+            entry.total, entry.total_source = entry.declared_sum, "declared-sum"
         weights = _weights(rules, fund)
         if weights is None or not entry.regions:
             continue
@@ -172,19 +199,16 @@ def recompute(entry: FundAllocation, weights: dict[str, Decimal]) -> None:
     """Fill in each region's shares and allocation from the factors of its row (all present)."""
     rows = [r.row for r in entry.regions]
     w = {name: Fraction(value) for name, value in weights.items()}
+    zero = entry.degenerate
     if entry.fund == "urban_rural":
-        need = _shares([Fraction(r["need"]) * Fraction(r["tier_share"]) for r in rows])
+        need = _shares([Fraction(r["need"]) * Fraction(r["tier_share"]) for r in rows], "need", zero)
     else:
-        population = _shares([Fraction(r["population"]) for r in rows])
-        incidence = _shares([Fraction(r["incidence"]) for r in rows])
-        if population is None or incidence is None:
-            return
+        population = _shares([Fraction(r["population"]) for r in rows], "population", zero)
+        incidence = _shares([Fraction(r["incidence"]) for r in rows], "incidence", zero)
         base = [(w["population_weight"] * p + w["incidence_weight"] * i) * Fraction(r["fiscal"])
                 for p, i, r in zip(population, incidence, rows)]
-        need = _shares(base)
-    performance = _shares([Fraction(r["performance"]) for r in rows])
-    if need is None or performance is None:
-        return
+        need = _shares(base, "fiscal", zero)
+    performance = _shares([Fraction(r["performance"]) for r in rows], "performance", zero)
     total = Fraction(entry.total)
     for region, n, p in zip(entry.regions, need, performance):
         region.need_share, region.performance_share = n, p

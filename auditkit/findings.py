@@ -67,6 +67,7 @@ class Finding:
     evidence: Evidence = field(default_factory=Evidence)
     severity: str | None = None  # None: the check's default
     cause: str = ""
+    unit: str = "yuan"  # the filer's unit that the condition quotes amounts in (yuan | wan)
     # filled by the runner from the check's registration
     code: str = ""
     title: str = ""
@@ -76,6 +77,52 @@ class Finding:
     def key(self) -> str:
         basis = "\x1f".join((self.code, self.region or "", self.subject))
         return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:12]
+
+
+def filer_unit(sub, table: str | None = None) -> str:
+    """The unit the filer wrote a table's amounts in ('yuan' | 'wan'): the loaded table's own
+    (header unit line, ``[units]``, ``amount_unit``), else the manifest's ``amount_unit`` (for
+    figures of the manifest itself, such as ``[funds]``). The one place that decides it."""
+    if table is not None and table in sub.tables:
+        return sub.table(table).unit
+    return sub.manifest.amount_unit
+
+
+def differs(what: str, declared: Decimal, expected: Decimal, *, region: str | None, subject: str,
+            where: str, recommendation: str, unit: str = "yuan", tolerance: Decimal | None = None,
+            basis: str = "", who: str | None = None, verb: str = "申报", rule: str = "按规定应为",
+            more: str = "多", less: str = "少", figures: dict[str, Any] | None = None,
+            severity: str | None = None, count: int = 1) -> Finding:
+    """The one finding "a declared amount differs from what the rule gives".
+
+    Condition: '{who}{verb}{what}{declared}，{rule}{expected}，{多|少}{|difference|}。{basis}', every
+    amount quoted in the filer's ``unit`` (``money.quote``; with the decimals the declared figure
+    was written with when its single-figure ``tolerance`` shows more than two). ``who`` defaults
+    to the region. Figures: the standard keys of DESIGN.md, ``declared``, ``expected`` and
+    ``difference`` (declared − expected, in 元), plus any the check adds (``figures``; a check
+    whose keys predate the standard ones keeps them beside). Effect: |difference| 元. The subject
+    is the caller's, so the finding's key does not change with the wording.
+    """
+    from auditkit.money import quote, written_places
+
+    difference = declared - expected
+    places = written_places(tolerance, unit)
+    text = lambda value: quote(value, unit, places)  # noqa: E731
+    lead = region or "" if who is None else who
+    if basis and not basis.endswith(("。", "）", ")")):
+        basis += "。"
+    return Finding(
+        region=region,
+        subject=subject,
+        condition=(f"{lead}{verb}{what}{text(declared)}，{rule}{text(expected)}，"
+                   f"{more if difference > 0 else less}{text(abs(difference))}。{basis}"),
+        recommendation=recommendation,
+        effect=Effect(amount=abs(difference)),
+        figures={"declared": declared, "expected": expected, "difference": difference, **(figures or {})},
+        evidence=Evidence(count=count, where=where),
+        severity=severity,
+        unit=unit,
+    )
 
 
 @dataclass

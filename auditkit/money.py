@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from fractions import Fraction
 
 UNIT_FACTORS = {"yuan": Decimal(1), "wan": Decimal(10000), "qian": Decimal(1000), "bai": Decimal(100),
                 "yi": Decimal(100000000)}
@@ -124,6 +125,15 @@ def matches(declared: Decimal, computed: Decimal, tolerance: Decimal) -> bool:
     return abs(declared - computed) <= tolerance
 
 
+def apportioned(declared: Decimal, exact: Decimal, tolerance: Decimal, adds_up: bool) -> bool:
+    """A part of a total shared out is right: within half a unit of its written precision of
+    the exact share (``matches``), or — when the declared parts add up exactly to the total —
+    within less than one unit of it. Money is issued in whole fen (or whatever unit the table
+    writes): 100.00 元 in three equal parts can only be 33.34 + 33.33 + 33.33 (largest-remainder
+    rounding), and the 33.34 is right although it is 0.0067 元 from 33.3333…."""
+    return matches(declared, exact, tolerance) or (adds_up and abs(declared - exact) < 2 * tolerance)
+
+
 def round_fen(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
@@ -137,9 +147,59 @@ def yuan(value: Decimal) -> str:
     return f"{round_fen(value):,}元"
 
 
-def percent(share: Decimal) -> str:
-    """A share as the text writes it, without rounding away a real digit: 0.8 -> '80%', 0.125 -> '12.5%'."""
-    return f"{(Decimal(str(share)) * 100).normalize():f}%"
+def quote(value: Decimal, unit: str = "yuan", places: int | None = None) -> str:
+    """An amount in 元 quoted in the filer's unit: ``quote(Decimal("11813300"), "wan")`` ->
+    '1,181.33万元', ``quote(Decimal("640"))`` -> '640.00元'.
+
+    Two decimals, or as many as the figure was written with when that is more (``places``, from
+    ``written_places``), so that a difference above a figure's tolerance never prints as 0.00.
+    ``auditkit.findings.differs`` quotes every figure of a finding through this.
+    """
+    decimals = max(2, places or 0)
+    shown = (Decimal(value) / UNIT_FACTORS[unit]).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{shown:,}{UNIT_NAMES[unit]}"
+
+
+def written_places(tolerance: Decimal | None, unit: str) -> int | None:
+    """The decimals a single declared figure was written with, read back from its tolerance
+    (half a unit of them, in 元): 0.005 元 in 元 -> 2; 50 元 in 万元 -> 2; 5,000 元 in 万元 -> 0.
+    None when the tolerance is not one figure's half-unit (a sum of several, or none)."""
+    if not tolerance:
+        return None
+    step = (Decimal(tolerance) * 2 / UNIT_FACTORS[unit]).normalize()
+    sign, digits, exponent = step.as_tuple()
+    if digits != (1,) or not isinstance(exponent, int):
+        return None
+    return max(0, -exponent)
+
+
+def _as_decimal(value) -> Decimal:
+    if isinstance(value, Fraction):
+        with localcontext() as context:
+            context.prec = 40
+            return Decimal(value.numerator) / Decimal(value.denominator)
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def percent(value, places: int = 2, trim: bool = True) -> str:
+    """A share or rate (a fraction) as a percentage, the one way every finding writes one.
+
+    Up to ``places`` decimals (2: 0.9696… -> '96.97%'), trailing zeros dropped (0.8 -> '80%',
+    0.125 -> '12.5%', never '12%'). A value that is not whole is never shown as a whole number:
+    a rate of 0.99999 reads '99.999%', not '100%', since a finding that says 100% arrived and
+    then asks for money contradicts itself. ``trim=False`` keeps the trailing zeros, for a
+    column of figures printed to the same decimals ('48.0000%'). Accepts Decimal, Fraction, int,
+    float or text.
+    """
+    exact = _as_decimal(value) * 100
+    decimals = places
+    while True:
+        shown = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        if shown == exact or shown != shown.to_integral_value() or decimals >= 8:
+            break
+        decimals += 1
+    text = f"{shown:f}" if not trim else f"{shown.normalize():f}" if shown != 0 else "0"
+    return f"{text}%"
 
 
 def parse_share(value: Decimal) -> Decimal:

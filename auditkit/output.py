@@ -58,6 +58,7 @@ def finding_json(f: Finding, reveal: bool = False) -> dict[str, Any]:
         "figures": f.figures,
         "subject": f.subject,
         "cause": f.cause,
+        "unit": f.unit,
         "evidence": {"count": f.evidence.count, "where": f.evidence.where, "rows": f.evidence.rows},
     }
     return _clean(data, "", reveal)

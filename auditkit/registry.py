@@ -46,6 +46,16 @@ class CheckSpec:
         return f"{self.rule}（{self.cites}）"
 
 
+@dataclass(frozen=True)
+class NotRun:
+    """Yielded by a check, beside its findings, for what it could not judge once it looked at
+    the figures (a due that cannot be computed for some regions): the run lists the check as
+    not run with this reason, never as a silent pass. What can be known from the tables' and
+    the rulebook's presence alone belongs in ``needs`` and ``params`` instead."""
+
+    reason: str
+
+
 REGISTRY: dict[str, CheckSpec] = {}
 # Where each check came from: None for the built-ins, entry points and checks defined in a
 # user's own script; a folder for --checks-dir, so that a folder's checks run only when asked for.

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from auditkit.findings import Finding, RegionAssessment
 from auditkit.package import Submission
 from auditkit.programs import PROGRAMS
-from auditkit.registry import CheckSpec
+from auditkit.registry import CheckSpec, NotRun
 from auditkit.rulebook import Rulebook
 
 @dataclass
@@ -83,6 +83,9 @@ def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Resu
             result.skipped.append(Skipped(spec.code, reason))
             continue
         for finding in spec.function(sub, rules) or ():
+            if isinstance(finding, NotRun):
+                result.skipped.append(Skipped(spec.code, finding.reason))
+                continue
             finding.code = spec.code
             finding.title = finding.title or spec.title
             finding.criteria = finding.criteria or spec.criteria

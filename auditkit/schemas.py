@@ -46,6 +46,9 @@ class ColumnSpec:
     # an enumerated text column: groups of accepted words, the first of each group canonical
     # (("central", "中央"), ("regional", "自治区")); empty for a free text column
     choices: tuple[tuple[str, ...], ...] = ()
+    # a required column whose cells may be empty on some rows (None: empty cells allowed exactly
+    # when the column is optional); the fund of an assistance table's 合计 row, for one
+    nullable: bool | None = None
 
     def canonical(self, value: str | None) -> str | None:
         """The canonical word of an enumerated column's value ('中央' -> 'central'), or None."""
@@ -90,9 +93,8 @@ class TableSpec:
             if spec.choices:
                 words = [word for group in spec.choices for word in group]
                 checks.append(pa.Check.isin(words, error=f"{spec.label}应为{'、'.join(g[-1] for g in spec.choices)}之一"))
-            columns[name] = pa.Column(
-                KIND_DTYPES[spec.kind], checks=checks, nullable=not spec.required
-            )
+            nullable = spec.nullable if spec.nullable is not None else not spec.required
+            columns[name] = pa.Column(KIND_DTYPES[spec.kind], checks=checks, nullable=nullable)
         unique = [self.key] if self.key and self.key in present else None
         return pa.DataFrameSchema(columns, unique=unique, strict=False)
 
@@ -145,6 +147,10 @@ _table(TableSpec("settlement", "结算分配表", (
     _c("over_report_deduction", "amount", "虚报扣减资金", "多报虚报扣减资金"),
     _c("settlement", "amount", "此次结算补助资金", "结算补助资金", "结算资金", "下达结算资金", "结算下达资金",
        "应下达结算资金", "清算补助资金", "清算资金", required=True),
+    # of the enrolled count, students of universities under the region (第七条): left out of the
+    # regional share and the local due, paid (1 − c) × std each through the students table
+    _c("students", "count", "其中：区直院校学生人数", "其中区直院校学生人数", "区直院校学生人数",
+       "其中：区直院校学生", "区直院校参保学生人数"),
     _c("note", "text", "备注"),
     _c("next_preallocated", "amount", "下年预拨资金", "预拨下年资金"),
 ), description="每个地区一行，可含合计行"))
@@ -193,10 +199,12 @@ def spec_for(table: str) -> TableSpec | None:
 _table(TableSpec("assistance", "医疗救助补助资金分配表", (
     REGION,
     REGION_CODE,
-    _c("fund", "text", "资金类别", "资金名称", "项目", required=True),
+    # required, but a 合计 row may leave it empty: it totals the table's one fund
+    ColumnSpec("fund", "text", True, ("资金类别", "资金名称", "项目"), "资金类别", nullable=True),
     _c("need", "amount", "一般需求因素", "需求因素", "救助需求因素"),
     _c("tier_share", "share", "按地区分档分担比例", "分档分担比例", "分担比例"),
-    _c("performance", "amount", "绩效因素", "绩效评价结果", required=True),
+    # not required: offices publish allocations without their factors (AL001/AL002 then not run)
+    _c("performance", "amount", "绩效因素", "绩效评价结果"),
     _c("population", "amount", "人口数", "常住人口数", "常住人口"),
     _c("incidence", "amount", "发病率"),
     _c("fiscal", "amount", "财力因素", "财政困难程度系数"),

@@ -15,7 +15,8 @@ from decimal import Decimal
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.allocation import FUND_TITLES, FundAllocation, allocate, to_decimal
 from auditkit.deadlines import PERIOD_SETTINGS, canonical, documents_by_number, late_finding, within_days
-from auditkit.money import matches, wan, yuan
+from auditkit.findings import differs, filer_unit
+from auditkit.money import apportioned, matches, percent, quote
 
 PROGRAMS = ("medical-assistance",)
 CITES = "内蒙古自治区医疗救助补助资金管理办法 第六条"
@@ -23,7 +24,12 @@ ZERO = Decimal(0)
 
 
 def _percent(value) -> str:
-    return f"{to_decimal(value) * 100:.4f}%"
+    """A factor's share, to four decimals of a percent (a factor share is rarely a round figure)."""
+    return percent(value, 4, trim=False)
+
+
+TOTAL_SOURCES = {"manifest": "清单所列资金总额", "total-row": "分配表合计行（清单未列资金总额）",
+                 "declared-sum": "各盟市申报数之和（清单未列资金总额）"}
 
 
 def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
@@ -36,10 +42,11 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
     w = entry.weights
 
     def basis_text(r) -> str:
-        return (need_text(w, r) + f"，权重{w['need_weight'] * 100:.0f}%；"
-                f"绩效因素占比{_percent(r.performance_share)}，权重{w['performance_weight'] * 100:.0f}%。")
+        return (need_text(w, r) + f"，权重{percent(w['need_weight'])}；"
+                f"绩效因素占比{_percent(r.performance_share)}，权重{percent(w['performance_weight'])}。")
 
     name = FUND_TITLES[entry.fund]
+    unit = filer_unit(sub, "assistance")
     if entry.missing:
         rows = sorted({row for row, _ in entry.missing})
         columns = sorted({table.headers.get(column, column) for _, column in entry.missing})
@@ -50,28 +57,24 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
             recommendation="补齐各盟市的全部分配因素后重新报送。",
             evidence=Evidence(count=len(rows), where=table.file))
         return
-    source = "清单所列资金总额" if entry.total_from_manifest else "各盟市申报数之和（清单未列资金总额）"
+    source = TOTAL_SOURCES[entry.total_source]
     for r in entry.regions:
-        if r.allocated is None or matches(r.declared, r.allocated, r.tolerance):
+        if r.allocated is None or apportioned(r.declared, r.allocated, r.tolerance, entry.adds_up):
             continue
-        difference = r.declared - r.allocated
-        yield Finding(
-            region=r.region, subject=f"{entry.fund}:allocated",
-            condition=(f"{r.region}{name}申报应下达{yuan(r.declared)}，按因素法应为{yuan(r.allocated)}，"
-                       f"{'多' if difference > 0 else '少'}{wan(abs(difference))}。"
-                       f"{basis_text(r)}资金总额按{source}{yuan(entry.total)}计。"),
+        yield differs(
+            f"{name}申报应下达", r.declared, r.allocated, region=r.region, subject=f"{entry.fund}:allocated",
+            verb="", rule="按因素法应为", where=table.where(r.row["_row"], "allocated"),
             recommendation=f"按第六条因素法公式重新测算{name}分配方案，更正后重新下达。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": r.declared, "expected": r.allocated, "difference": difference,
-                     "need_share": to_decimal(r.need_share), "performance_share": to_decimal(r.performance_share)},
-            evidence=Evidence(count=1, where=table.where(r.row["_row"], "allocated")))
+            unit=unit, tolerance=r.tolerance,
+            basis=f"{basis_text(r)}资金总额按{source}{quote(entry.total, unit)}计。",
+            figures={"need_share": to_decimal(r.need_share), "performance_share": to_decimal(r.performance_share)})
 
 
 @check("AL001", "城乡医疗救助补助资金分配与因素法不符", cites=CITES, programs=PROGRAMS,
-       needs=["assistance.need", "assistance.tier_share"],
+       needs=["assistance.need", "assistance.tier_share", "assistance.performance"],
        params=["assistance.urban_rural.need_weight", "assistance.urban_rural.performance_weight"])
 def urban_rural_allocation(sub, rules) -> Iterator[Finding]:
-    """城乡医疗救助补助资金按因素法分配：某盟市应下达资金＝资金总额×（该盟市一般需求因素×按地区分档分担比例÷∑各盟市一般需求因素×按地区分档分担比例×90%＋该盟市绩效因素÷∑各盟市绩效因素×10%）。
+    """城乡医疗救助补助资金按因素法分配：某盟市应下达资金＝资金总额×（该盟市一般需求因素×按地区分档分担比例÷∑各盟市一般需求因素×按地区分档分担比例×90%＋该盟市绩效因素÷∑各盟市绩效因素×10%）；各盟市应下达资金与按公式计算的精确数相差不足一个记账单位、且各盟市之和恰等于资金总额的，属取整尾差（最大余额法），视为正确。
 
     The weights are the rulebook's ``assistance.urban_rural.*``. Only the rows of this fund take
     part in the sums. A region whose factors are missing stops the recomputation of the whole
@@ -82,31 +85,36 @@ def urban_rural_allocation(sub, rules) -> Iterator[Finding]:
 
 
 @check("AL002", "疾病应急救助资金分配与因素法不符", cites=CITES, programs=PROGRAMS,
-       needs=["assistance.population", "assistance.incidence", "assistance.fiscal"],
+       needs=["assistance.population", "assistance.incidence", "assistance.fiscal", "assistance.performance"],
        params=["assistance.emergency.need_weight", "assistance.emergency.performance_weight",
                "assistance.emergency.population_weight", "assistance.emergency.incidence_weight"])
 def emergency_allocation(sub, rules) -> Iterator[Finding]:
-    """疾病应急救助资金按因素法分配：某盟市应下达资金＝资金总额×（（该盟市人口数÷∑人口数×60%＋该盟市发病率÷∑发病率×40%）×该盟市财力因素÷∑各盟市同一乘积×90%＋该盟市绩效因素÷∑绩效因素×10%），人口数为常住人口数。
+    """疾病应急救助资金按因素法分配：某盟市应下达资金＝资金总额×（（该盟市人口数÷∑人口数×60%＋该盟市发病率÷∑发病率×40%）×该盟市财力因素÷∑各盟市同一乘积×90%＋该盟市绩效因素÷∑绩效因素×10%），人口数为常住人口数；各盟市应下达资金与按公式计算的精确数相差不足一个记账单位、且各盟市之和恰等于资金总额的，属取整尾差（最大余额法），视为正确。
 
     Seed 001 heads this formula 疟疾应急救助资金, a typo for 疾病应急救助资金 (第二条); findings
     always say 疾病应急救助. The weights are the rulebook's ``assistance.emergency.*``.
     """
     yield from _formula_findings(
-        sub, rules, "emergency", lambda w, r: (f"人口、发病率（权重{w['population_weight'] * 100:.0f}%、"
-                                              f"{w['incidence_weight'] * 100:.0f}%）经财力因素调整后占比{_percent(r.need_share)}"))
+        sub, rules, "emergency", lambda w, r: (f"人口、发病率（权重{percent(w['population_weight'])}、"
+                                              f"{percent(w['incidence_weight'])}）经财力因素调整后占比{_percent(r.need_share)}"))
 
 
 @check("AL003", "医疗救助补助资金分配合计与资金总额不符", cites=CITES, programs=PROGRAMS,
-       needs=["assistance"])
+       needs=["assistance.allocated"])
 def allocation_totals(sub, rules) -> Iterator[Finding]:
     """各盟市应下达的城乡医疗救助补助资金、疾病应急救助资金之和应分别等于该项资金总额。
 
-    The total is the manifest's ``[funds] urban_rural`` / ``emergency``; the tolerance is the sum
-    of the half-units of the summed allocations. A fund with rows but no total in the manifest,
-    or a total with no rows, is a warning: the allocation cannot be reconciled.
+    The total is the manifest's ``[funds] urban_rural`` / ``emergency``; a table's own 合计 row
+    is compared with its rows as well, and stands in for the total when the manifest gives none
+    (a results-only table as offices publish it). Money issued is exact as written, so the sum
+    of the allocations has no rounding of its own: the tolerance is half a unit of the coarsest
+    precision among the figures compared (a 合计 of 727 over rows summing to 726 is wrong, as
+    three parts of 100.00 must add up to 100.00). A fund with rows but neither a total in the
+    manifest nor a 合计 row, or a total with no rows, is a warning: it cannot be reconciled.
     """
     table = sub.table("assistance")
     funds = allocate(sub, rules)
+    unit = filer_unit(sub, "assistance")
     for fund, name in FUND_TITLES.items():
         entry = funds.get(fund)
         declared_total = sub.manifest.funds.get(fund)
@@ -114,39 +122,63 @@ def allocation_totals(sub, rules) -> Iterator[Finding]:
             if declared_total:
                 yield Finding(
                     subject=f"{fund}:unallocated", severity="warning",
-                    condition=f"清单列明{name}总额{yuan(declared_total)}，但分配表中没有该项资金的分配数。",
+                    condition=f"清单列明{name}总额{quote(declared_total, filer_unit(sub))}，但分配表中没有该项资金的分配数。",
                     recommendation=f"补报{name}的分配表。",
                     effect=Effect(amount=declared_total), evidence=Evidence(count=0, where=table.file))
             continue
-        if not entry.total_from_manifest:
+        total_row = entry.total_row
+        if declared_total is None and (total_row is None or total_row.get("allocated") is None):
             yield Finding(
                 subject=f"{fund}:no-total", severity="warning",
-                condition=f"清单未列{name}总额（[funds] {fund}），无法核对分配合计。",
+                condition=f"清单未列{name}总额（[funds] {fund}），分配表也没有合计行，无法核对分配合计。",
                 recommendation=f"在清单中写明中央、自治区下达的{name}总额。",
                 evidence=Evidence(count=len(entry.regions), where=table.file))
             continue
-        summed, tolerance = entry.declared_sum, entry.declared_tolerance
-        total_row = entry.total_row
-        if total_row is not None and not matches(
-                total_row["allocated"], summed, tolerance + (total_row.get("_tol_allocated") or ZERO)):
-            yield Finding(
-                subject=f"{fund}:total-row",
-                condition=f"{name}分配表合计行为{yuan(total_row['allocated'])}，各盟市之和为{yuan(summed)}。",
-                recommendation="核对各盟市分配数与合计数，更正后重新报送。",
-                effect=Effect(amount=abs(total_row["allocated"] - summed)),
-                figures={"declared": total_row["allocated"], "expected": summed},
-                evidence=Evidence(count=len(entry.regions), where=table.where(total_row["_row"], "allocated")))
-        if matches(summed, declared_total, tolerance):
+        summed = entry.declared_sum
+        coarsest = max((r.tolerance for r in entry.regions), default=ZERO)
+        if total_row is not None and total_row.get("allocated") is not None:
+            allowed = max(coarsest, total_row.get("_tol_allocated") or ZERO)
+            if not matches(total_row["allocated"], summed, allowed):
+                yield differs(
+                    f"{name}分配表合计行为", total_row["allocated"], summed, region=None, subject=f"{fund}:total-row",
+                    verb="", rule="各盟市之和为", where=table.where(total_row["_row"], "allocated"),
+                    recommendation="核对各盟市分配数与合计数，更正后重新报送。", unit=unit,
+                    tolerance=total_row.get("_tol_allocated"), count=len(entry.regions))
+        if declared_total is None or matches(summed, declared_total, coarsest):
             continue
-        difference = summed - declared_total
-        yield Finding(
-            subject=f"{fund}:total",
-            condition=(f"各盟市{name}分配数合计{yuan(summed)}，资金总额为{yuan(declared_total)}，"
-                       f"{'多分配' if difference > 0 else '少分配'}{wan(abs(difference))}。"),
-            recommendation=f"核对{name}分配方案，使各盟市分配数之和等于资金总额。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": summed, "expected": declared_total, "difference": difference},
-            evidence=Evidence(count=len(entry.regions), where=table.where(None, "allocated")))
+        yield differs(
+            f"{name}分配数合计", summed, declared_total, region=None, who="各盟市", verb="", rule="资金总额为",
+            more="多分配", less="少分配", subject=f"{fund}:total", where=table.where(None, "allocated"),
+            recommendation=f"核对{name}分配方案，使各盟市分配数之和等于资金总额。", unit=unit,
+            count=len(entry.regions))
+
+
+FACTOR_NAMES = {"need": "一般需求因素×按地区分档分担比例", "performance": "绩效因素", "population": "常住人口数",
+                "incidence": "发病率", "fiscal": "财力因素"}
+
+
+@check("AL004", "分配因素全部为零", cites=CITES, programs=PROGRAMS, needs=["assistance.performance"],
+       severity="warning")
+def degenerate_factors(sub, rules) -> Iterator[Finding]:
+    """某项分配因素各盟市均为零的，第六条公式中该项（该盟市因素÷∑各盟市因素）无法计算，应予说明；复核时视为各盟市该项因素相同，该项权重由各盟市平均分配。
+
+    Without this reading the formula divides by zero and any allocation would pass unjudged.
+    The reading (equal shares, 1/n of the term's weight each) is the limit of the formula as the
+    factors become equal and keeps 第六条's weights as written; docs/decisions.md says why.
+    AL001/AL002 then judge the allocation on that reading, and their findings follow from it.
+    """
+    table = sub.table("assistance")
+    for fund, entry in allocate(sub, rules).items():
+        for column in entry.degenerate:
+            name = FUND_TITLES[fund]
+            count = len(entry.regions)
+            yield Finding(
+                subject=f"{fund}:zero:{column}",
+                condition=(f"{name}分配表中{count}个盟市的{FACTOR_NAMES[column]}均为0，第六条公式中该项"
+                           f"（该盟市因素÷∑各盟市因素）无法计算。复核时视为各盟市该项因素相同，"
+                           f"该项权重由{count}个盟市平均分配（各1/{count}）。"),
+                recommendation=f"核实并补报各盟市的{FACTOR_NAMES[column]}；确无差异的，请说明该项资金的分配依据。",
+                evidence=Evidence(count=count, where=table.where(None, column)))
 
 
 # --- 第七条: the advance and the formal budget (deadline machinery of auditkit.deadlines) ------
@@ -159,10 +191,11 @@ def _documents_of(sub, purpose: str) -> dict[str, list[dict]]:
             and canonical("documents", "level", rows[0]["level"]) == "regional"}
 
 
-def _document_amount(rows: list[dict]) -> Decimal:
-    """A document's amount: the sum of its per-region rows, or its whole-jurisdiction row(s)."""
+def _document_amount(rows: list[dict], column: str = "amount") -> Decimal:
+    """A document's amount: the sum of its per-region rows, or its whole-jurisdiction row(s)
+    (``column="_tol_amount"``: the tolerance of that sum)."""
     regional = [row for row in rows if row.get("region")]
-    return sum((row.get("amount") or ZERO for row in (regional or rows)), ZERO)
+    return sum((row.get(column) or ZERO for row in (regional or rows)), ZERO)
 
 
 @check("DL007", "提前下达医疗救助资金不足", cites="内蒙古自治区医疗救助补助资金管理办法 第七条",
@@ -188,17 +221,21 @@ def advance_ratio(sub, rules) -> Iterator[Finding]:
     advances = {n: rows for n, rows in _documents_of(sub, "advance").items()
                 if min(r["issued_on"] for r in rows).year == sub.year}
     advance = sum((_document_amount(rows) for rows in advances.values()), ZERO)
-    if execution <= 0 or advance >= ratio * execution:
+    # the advance is a sum of declared figures: half a unit of each is theirs (RULES.md)
+    allowed = sum((_document_amount(rows, "_tol_amount") for rows in advances.values()), ZERO)
+    if execution <= 0 or advance + allowed >= ratio * execution:
         return
     numbers = "、".join(sorted(advances)) or "无"
+    unit = filer_unit(sub, "documents")
     yield Finding(
         subject="advance",
-        condition=(f"{sub.year}年提前下达{sub.year + 1}年度医疗救助资金{yuan(advance)}（文件：{numbers}），"
-                   f"为{sub.year}年度执行数{yuan(execution)}的{advance / execution * 100:.2f}%，"
-                   f"低于{ratio * 100:.0f}%，按{ratio * 100:.0f}%计少下达{wan(ratio * execution - advance)}。"),
-        recommendation=f"提前下达下一年度医疗救助资金预计数，使之不低于本年度执行数的{ratio * 100:.0f}%。",
+        condition=(f"{sub.year}年提前下达{sub.year + 1}年度医疗救助资金{quote(advance, unit)}（文件：{numbers}），"
+                   f"为{sub.year}年度执行数{quote(execution, unit)}的{percent(advance / execution)}，"
+                   f"低于{percent(ratio)}，按{percent(ratio)}计少下达{quote(ratio * execution - advance, unit)}。"),
+        recommendation=f"提前下达下一年度医疗救助资金预计数，使之不低于本年度执行数的{percent(ratio)}。",
         effect=Effect(amount=ratio * execution - advance),
-        figures={"declared": advance, "expected": ratio * execution, "rate": advance / execution},
+        figures={"declared": advance, "expected": ratio * execution, "difference": advance - ratio * execution,
+                 "rate": advance / execution},
         evidence=Evidence(count=len(advances), where=table.where(None, "amount")))
 
 

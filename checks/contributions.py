@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, PackageError, check
+from auditkit.findings import differs
 from auditkit.money import matches, percent, tolerance, wan, yuan
 
 PROGRAMS = ("contributions",)
@@ -94,15 +95,11 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
             allowed = tolerance(row, "base") + heads * tolerance(row, "wage")
         if matches(row["base"], expected, allowed):
             continue
-        difference = row["base"] - expected
-        yield Finding(
-            region=row.get("region"), subject=f"{payer}:base",
-            condition=(f"{payer}（{CATEGORY_NAMES[category]}）申报缴费基数{yuan(row['base'])}，应为{yuan(expected)}（{how}），"
-                       f"{'高' if difference > 0 else '低'}{wan(abs(difference))}。" + DRAFT_NOTE),
-            recommendation="按规定核定缴费基数，足额征缴职工医保费。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": row["base"], "expected": expected, "difference": difference},
-            evidence=Evidence(count=1, where=table.where(row["_row"], "base")))
+        yield differs(
+            "缴费基数", row["base"], expected, region=row.get("region"), who=f"{payer}（{CATEGORY_NAMES[category]}）",
+            subject=f"{payer}:base", rule="应为", more="高", less="低", where=table.where(row["_row"], "base"),
+            recommendation="按规定核定缴费基数，足额征缴职工医保费。", unit=table.unit,
+            tolerance=tolerance(row, "base"), basis=f"核定依据：{how}。" + DRAFT_NOTE)
     if lacking:
         yield Finding(
             subject="wage-missing",
@@ -128,7 +125,8 @@ def contribution_rates(sub, rules) -> Iterator[Finding]:
                 region=region, subject="employer_rate",
                 condition=f"{region}用人单位缴费费率为{percent(rate)}，低于{percent(employer_min)}（含生育保险）。" + DRAFT_NOTE,
                 recommendation=f"逐步将用人单位缴费费率调增到{percent(employer_min)}。",
-                figures={"declared_rate": rate, "expected_rate": employer_min},
+                figures={"declared": rate, "expected": employer_min, "difference": rate - employer_min,
+                         "declared_rate": rate, "expected_rate": employer_min},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "employer_rate")))
         rate = row.get("employee_rate")
         if rate is not None and rate != employee:
@@ -136,7 +134,8 @@ def contribution_rates(sub, rules) -> Iterator[Finding]:
                 region=region, subject="employee_rate",
                 condition=f"{region}职工个人缴费费率为{percent(rate)}，规定为{percent(employee)}。" + DRAFT_NOTE,
                 recommendation=f"职工个人缴费费率统一按{percent(employee)}执行。",
-                figures={"declared_rate": rate, "expected_rate": employee},
+                figures={"declared": rate, "expected": employee, "difference": rate - employee,
+                         "declared_rate": rate, "expected_rate": employee},
                 evidence=Evidence(count=1, where=table.where(row["_row"], "employee_rate")))
 
 
@@ -161,11 +160,11 @@ def critical_illness_share(sub, rules) -> Iterator[Finding]:
         shortfall = minimum * fund - amount
         yield Finding(
             region=region, subject="critical_illness",
-            condition=(f"{region}从居民医保基金{yuan(fund)}中划拨大病保险资金{yuan(amount)}，占{share * 100:.2f}%，"
+            condition=(f"{region}从居民医保基金{yuan(fund)}中划拨大病保险资金{yuan(amount)}，占{percent(share)}，"
                        f"低于{percent(minimum)}左右，按{percent(minimum)}计少划拨{wan(shortfall)}。" + DRAFT_NOTE),
             recommendation=f"统筹考虑近3年收支结余情况，按不低于{percent(minimum)}左右划拨大病保险资金。",
             effect=Effect(amount=shortfall),
-            figures={"declared": amount, "expected": minimum * fund, "share": share},
+            figures={"declared": amount, "expected": minimum * fund, "difference": amount - minimum * fund, "share": share},
             evidence=Evidence(count=1, where=table.where(row["_row"], "critical_illness")))
 
 

@@ -138,8 +138,8 @@ def over_disbursed(sub, rules) -> Iterator[Finding]:
                        f"{chinese_date(crossing['paid_on'])}收到凭证{_voucher_name(crossing)}后，累计收到资金超出文件金额。"),
             recommendation="立即向上级财政部门报告多拨情况，按上级财政部门要求退回或抵扣，不得擅自分配处置多拨资金。",
             effect=Effect(amount=excess),
-            figures={"allocated": flow.allocated, "delivered": flow.delivered_total, "difference": excess,
-                     "over_on": crossing["paid_on"]},
+            figures={"declared": flow.delivered_total, "expected": flow.allocated, "difference": excess,
+                     "allocated": flow.allocated, "delivered": flow.delivered_total, "over_on": crossing["paid_on"]},
             evidence=Evidence(count=len(flow.delivered), rows=_vouchers(flow.delivered), where=flow.where))
 
 
@@ -160,7 +160,8 @@ def under_disbursed(sub, rules) -> Iterator[Finding]:
                        f"{yuan(flow.allocated)}，{_received(flow)}，少拨{yuan(shortfall)}。"),
             recommendation="立即向上级财政部门报告少拨情况，核实后由上级财政部门补拨到位。",
             effect=Effect(amount=shortfall),
-            figures={"allocated": flow.allocated, "delivered": flow.delivered_total, "difference": -shortfall},
+            figures={"declared": flow.delivered_total, "expected": flow.allocated, "difference": -shortfall,
+                     "allocated": flow.allocated, "delivered": flow.delivered_total},
             evidence=Evidence(count=len(flow.delivered), rows=_vouchers(flow.delivered), where=flow.where))
 
 

@@ -16,7 +16,7 @@ from auditkit import Effect, Evidence, Finding, check
 from auditkit.enrollment import RegionCounts, roster_result
 from auditkit.findings import mask_id
 from auditkit.ids import ADDRESS_CODE, BIRTH_DATE, CHECK_DIGIT, MALFORMED, REASON_NAMES
-from auditkit.money import yuan
+from auditkit.money import percent, yuan
 from auditkit.settlement import assess, region_name
 
 CITES = "内财社〔2025〕357号 第十五条、第十七条"
@@ -46,7 +46,7 @@ def _effect(sub, rules, region: str, records: int) -> tuple[Effect, str]:
         return Effect(persons=records), "（分担比例未知，未计算金额）"
     amount = records * standard.decimal * share
     return (Effect(amount=amount, persons=records),
-            f"涉及补助资金{yuan(amount)}（{records:,}人×{standard.value}元×{share * 100:.0f}%）")
+            f"涉及补助资金{yuan(amount)}（{records:,}人×{standard.value}元×{percent(share)}）")
 
 
 def _evidence(sub, counts: RegionCounts, code: str, records: int) -> Evidence:

@@ -15,7 +15,8 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, PackageError, check
 from auditkit.deadlines import DATE_SETTINGS, late_finding, on_date
-from auditkit.money import matches, tolerance, wan, yuan
+from auditkit.findings import differs
+from auditkit.money import matches, percent, tolerance, wan, yuan
 
 PROGRAMS = ("pooling",)
 ZERO = Decimal(0)
@@ -77,27 +78,23 @@ def risk_pool_extraction(sub, rules) -> Iterator[Finding]:
         elif cap - opening < by_rate:
             expected = cap - opening
             how = (f"年初滚存结余{yuan(opening)}距当年度基金收入{yuan(base)}仅差{yuan(expected)}，"
-                   f"少于按{rate * 100:.0f}%计算的{yuan(by_rate)}，应提取至滚存结余达到当年度基金收入为止")
+                   f"少于按{percent(rate)}计算的{yuan(by_rate)}，应提取至滚存结余达到当年度基金收入为止")
             allowed = tolerance(row, "extraction") + tolerance(row, "opening_balance") + cap_ratio * (
                 tolerance(row, "income") + tolerance(row, "personal_account"))
         else:
             expected = by_rate
-            how = f"按{BASE_NAMES[scheme]}{yuan(base)}的{rate * 100:.0f}%计算"
+            how = f"按{BASE_NAMES[scheme]}{yuan(base)}的{percent(rate)}计算"
             allowed = tolerance(row, "extraction") + rate * (tolerance(row, "income") + tolerance(row, "personal_account"))
         declared = row["extraction"]
         if matches(declared, expected, allowed):
             continue
-        difference = declared - expected
-        included = ("；所列基金收入含个人账户收入，提取基数应扣除个人账户"
+        included = ("所列基金收入含个人账户收入，提取基数应扣除个人账户。"
                     if scheme == "employee" and personal and matches(declared, rate * row["income"], allowed) else "")
-        yield Finding(
-            subject=f"{year}:{scheme}",
-            condition=(f"{year}年{SCHEME_NAMES[scheme]}共济金提取{yuan(declared)}，{how}，应为{yuan(expected)}，"
-                       f"{'多' if difference > 0 else '少'}提取{wan(abs(difference))}{included}。"),
-            recommendation="按第十五条、第十六条重新核定共济金提取额，调整账务。",
-            effect=Effect(amount=abs(difference)),
-            figures={"declared": declared, "expected": expected, "difference": difference, "base": base},
-            evidence=Evidence(count=1, where=where))
+        yield differs(
+            "共济金提取", declared, expected, region=None, who=f"{year}年{SCHEME_NAMES[scheme]}", verb="",
+            rule=f"{how}，应为", more="多提取", less="少提取", subject=f"{year}:{scheme}", where=where,
+            recommendation="按第十五条、第十六条重新核定共济金提取额，调整账务。", unit=table.unit,
+            tolerance=tolerance(row, "extraction"), basis=included, figures={"base": base})
     for year, schemes in sorted(years.items()):
         if "combined" in schemes:
             continue
@@ -157,15 +154,10 @@ def deficit_order(sub, rules) -> Iterator[Finding]:
         covered = sum(used.values(), ZERO)
         allowed = tolerance(row, "gap") + sum((tolerance(row, c) for c, _, _ in COVER_ORDER), ZERO)
         if not matches(covered, gap, allowed):
-            difference = covered - gap
-            yield Finding(
-                region=county, subject=f"{label}:covered",
-                condition=(f"{county}{label}收支缺口{yuan(gap)}，各渠道调剂合计{yuan(covered)}，"
-                           f"{'超出缺口' if difference > 0 else '尚有缺口未弥补'}{wan(abs(difference))}。"),
-                recommendation="核实缺口金额与调剂资金，确保当年收支缺口足额弥补、调剂不超过缺口。",
-                effect=Effect(amount=abs(difference)),
-                figures={"declared": covered, "expected": gap, "difference": difference},
-                evidence=Evidence(count=1, where=table.where(row["_row"], "gap")))
+            yield differs(
+                "各渠道调剂合计", covered, gap, region=county, who=f"{county}{label}", verb="", rule="收支缺口为",
+                more="超出缺口", less="尚有缺口未弥补", subject=f"{label}:covered", where=table.where(row["_row"], "gap"),
+                recommendation="核实缺口金额与调剂资金，确保当年收支缺口足额弥补、调剂不超过缺口。", unit=table.unit)
 
 
 _MONTH = re.compile(r"(?:(\d{4})\s*[-/.年])?\s*(\d{1,2})\s*月?")

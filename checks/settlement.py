@@ -12,11 +12,15 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, NotRun, check
 from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area, places
+from auditkit.findings import differs, filer_unit
 from auditkit.gbt2260 import had_name
+from auditkit.money import matches, percent, quote, tolerance, wan, yuan
 from auditkit.rulebook import Region
-from auditkit.money import matches, percent, tolerance, wan, yuan
+from auditkit.gbt2260 import had_name
+from auditkit.money import matches, percent, quote, tolerance, wan, yuan
+from auditkit.rulebook import Region
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
 
@@ -28,19 +32,13 @@ ZERO = Decimal(0)
 
 
 
-def _mismatch(region: str | None, subject: str, what: str, declared: Decimal, expected: Decimal,
-              where: str, recommendation: str, basis: str = "") -> Finding:
-    difference = declared - expected
-    return Finding(
-        region=region,
-        subject=subject,
-        condition=(f"{region or ''}申报{what}{yuan(declared)}，按规定应为{yuan(expected)}，"
-                   f"{'多' if difference > 0 else '少'}{wan(abs(difference))}。{basis}"),
-        recommendation=recommendation,
-        effect=Effect(amount=abs(difference)),
-        figures={"declared": declared, "expected": expected, "difference": difference},
-        evidence=Evidence(count=1, where=where),
-    )
+def _mismatch(sub, table: str, region: str | None, subject: str, what: str, declared: Decimal,
+              expected: Decimal, where: str, recommendation: str, basis: str = "",
+              tolerance: Decimal | None = None) -> Finding:
+    """A declared figure of ``table`` that is not the rule's, quoted in the unit it was filed in."""
+    return differs(what, declared, expected, region=region, subject=subject, where=where,
+                   recommendation=recommendation, unit=filer_unit(sub, table), tolerance=tolerance,
+                   basis=basis)
 
 
 @check("ST001", "结算补助资金计算错误", cites="内财社〔2025〕357号 第十条", needs=["settlement"])
@@ -62,32 +60,43 @@ def settlement_arithmetic(sub, rules) -> Iterator[Finding]:
             continue
         region = region_name(row["region"], rules)
         yield _mismatch(
-            region, "settlement", "此次结算补助资金", row["settlement"], expected,
+            sub, "settlement", region, "settlement", "此次结算补助资金", row["settlement"], expected,
             table.where(row["_row"], "settlement"),
             "按第十条公式重新计算结算补助资金，更正结算分配表后重新报送。",
-            basis=f"应补助资金{yuan(row['entitled'])}减去已预拨及各项扣减资金。")
+            basis=f"应补助资金{quote(row['entitled'], table.unit)}减去已预拨及各项扣减资金。",
+            tolerance=tolerance(row, "settlement"))
 
 
-@check("ST002", "应补助资金与补助标准不符", cites="内财社〔2025〕357号 第十条",
-       needs=["settlement.enrolled"], params=["standard@Y", "central_share"])
+@check("ST002", "应补助资金与补助标准不符", cites="内财社〔2025〕357号 第七条、第十条",
+       needs=["settlement.enrolled"])
 def entitled_amount(sub, rules) -> Iterator[Finding]:
-    """应补助资金应按经审核认定的6月底参保人数、当年国家公布的政府补助标准和规定的分担比例计算。
+    """应补助资金应按经审核认定的6月底参保人数、当年国家公布的政府补助标准和规定的分担比例计算；自治区资金结算中，区直院校学生由自治区按（1－中央分担比例）全额补助，不再计入所在盟市的应补助资金。
 
     The standard is the rulebook's for the year being settled, never the declared one: a table
-    that declares last year's standard gets a finding of its own that says so. For a central
-    settlement the share is the rulebook's central share c; a declared share column is compared
-    with it.
+    that declares last year's standard gets a finding of its own that says so. Where no rulebook
+    knows the year or the jurisdiction, a table that states its own 人均补助标准 is checked with
+    it, and the finding says so. For a central settlement the share is the rulebook's central
+    share c (else the table's 分担比例); a declared share column is compared with it. In a
+    regional settlement the share is r, and the 盟市's count leaves out the students of
+    universities under the region (the settlement's 其中：区直院校学生 column, else the students
+    table), who are paid (1 − c) × std each through US001: their non-central money is paid once.
+    A region whose amount cannot be recomputed (no standard, no share) is listed as not run.
     """
     table = sub.table("settlement")
+    unit = table.unit
     year = sub.year
-    standard = rules.get("standard", year)
-    previous = rules.get("standard", year - 1).decimal if rules.has("standard", year - 1) else None
+    standard = rules.get("standard", year) if rules is not None and rules.has("standard", year) else None
+    previous = (rules.get("standard", year - 1).decimal
+                if rules is not None and rules.has("standard", year - 1) else None)
+    cited = f"{year}年国家公布的政府补助标准（{standard.cite()}）" if standard is not None else "补助标准"
+    not_run = []
     for figures in assess(sub, rules).regions:
         row = figures.row
         where = table.where(row["_row"])
         declared_standard = row.get("standard")
         stale = ""
-        if declared_standard is not None and not matches(declared_standard, standard.decimal, tolerance(row, "standard")):
+        if (standard is not None and declared_standard is not None
+                and not matches(declared_standard, standard.decimal, tolerance(row, "standard"))):
             stale = (f"申报按人均补助标准{declared_standard.normalize():f}元计算"
                      f"{'（系沿用上年标准）' if declared_standard == previous else ''}，"
                      f"而{year}年国家公布的政府补助标准为{standard.value}元；")
@@ -96,20 +105,43 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
                 and figures.share is not None and declared_share != figures.share):
             stale += (f"申报按分担比例{percent(declared_share)}计算，"
                       f"而中央财政补助比例为{percent(figures.share)}；")
-        if row.get("entitled") is None or figures.entitled is None:
+        if row.get("entitled") is None:
+            continue
+        if figures.entitled is None:
+            not_run.append(figures)
             continue
         if not matches(row["entitled"], figures.entitled, tolerance(row, "entitled")):
             yield _mismatch(
-                figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
+                sub, "settlement", figures.region, "entitled", "应补助资金", row["entitled"], figures.entitled,
                 table.where(row["_row"], "entitled"),
-                f"按经审核认定的参保人数、{year}年国家公布的政府补助标准（{standard.cite()}）和规定的分担比例重新计算应补助资金。",
-                basis=(f"{stale}应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。"))
+                f"按经审核认定的参保人数、{cited}和规定的分担比例重新计算应补助资金。",
+                basis=f"{stale}应为{_entitled_formula(sub, figures)}。", tolerance=tolerance(row, "entitled"))
         elif stale:
             yield Finding(
                 region=figures.region, subject="standard", severity="warning",
                 condition=f"{figures.region}{stale}应补助资金金额虽相符，但所列标准或比例有误。",
                 recommendation="更正结算分配表所列的补助标准或分担比例。",
-                evidence=Evidence(count=1, where=where))
+                evidence=Evidence(count=1, where=where), unit=unit)
+    if not_run:
+        no_book = (f"管辖区“{sub.manifest.jurisdiction}”没有规则库" if rules is None
+                   else f"规则库“{rules.id}”未设{year}年补助标准")
+        reasons = {}
+        for figures in not_run:
+            reason = (f"{no_book}，表中也未列人均补助标准" if figures.standard is None
+                      else "分担比例未知" if figures.share is None else "参保人数未知")
+            reasons.setdefault(reason, []).append(figures.region)
+        yield NotRun("；".join(f"{'、'.join(regions)}的应补助资金无法复核：{reason}"
+                              for reason, regions in reasons.items()))
+
+
+def _entitled_formula(sub, figures) -> str:
+    """'1,000人×640元×80%', with the students left out of a regional settlement and the
+    standard's source when it is the table's own."""
+    persons = f"{figures.enrolled:,}人"
+    if sub.manifest.funding_level != "central" and figures.students:
+        persons = f"（{figures.enrolled:,}人－区直院校学生{figures.students:,}人）"
+    source = "（表列人均补助标准，规则库无该年度标准）" if figures.standard_basis == "table" else ""
+    return f"{persons}×{figures.standard.normalize():f}元{source}×{percent(figures.share)}"
 
 
 @check("ST003", "结算资金为负数未标明扣回", cites="内财社〔2025〕357号 第十条；塔地财社〔2021〕87号 二",
@@ -254,7 +286,7 @@ def region_names(sub, rules) -> Iterator[Finding]:
         label = TABLES[name].label
         for row in table.rows():
             text = "".join((row["region"] or "").split())
-            if not text:
+            if not text or text in ("合计", "总计"):  # a total row of a table that keeps it as a row
                 continue
             resolved = rules.resolve(text) if area is not None else None
             coded = _coded_region(row, rules) if area is not None else None
@@ -377,89 +409,159 @@ def next_preallocation(sub, rules) -> Iterator[Finding]:
             continue
         if not matches(row["next_preallocated"], figures.next_preallocated, tolerance(row, "next_preallocated")):
             yield _mismatch(
-                figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
+                sub, "settlement", figures.region, "next_preallocated", f"{sub.year + 1}年预拨资金", row["next_preallocated"],
                 figures.next_preallocated, table.where(row["_row"], "next_preallocated"),
                 f"按{sub.year + 1}年国家公布的政府补助标准重新计算预拨资金。",
-                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。")
+                basis=f"应为{figures.enrolled:,}人×{standard.value}元×{percent(figures.share)}。",
+                tolerance=tolerance(row, "next_preallocated"))
 
 
 @check("AR001", "地方财政补助资金未足额到位", cites="内财社〔2025〕357号 第七条、第九条、第十条、第十三条",
-       needs=["settlement", "local_funds.arrived|payments"], params=["standard@Y", "central_share"])
+       needs=["settlement|local_funds.due", "local_funds.arrived|payments"])
 def arrival_rate(sub, rules) -> Iterator[Finding]:
     """地方财政补助资金应于当年12月底前足额到位；到位率＝12月底前实际到位资金÷应到位资金，应到位资金＝参保人数×补助标准×（1－中央分担比例－自治区分担比例）。
 
-    What arrived is the payment vouchers' local money paid into the 财政专户 by Dec 31 when a
-    payments table is given, else the declared 实际到位资金. The due leaves out the students of
-    universities under the region (第七条: the region pays their whole non-central part) and
-    includes the reward money allocated to the region (第十三条: 列入地方财政应到位补助资金). A region
-    below 100% is a finding with the shortfall as its money effect. A declared 应到位资金 that
-    differs from the recomputed one is a finding of its own. Where a region's regional share is
-    known neither from the table nor from the rulebook, the declared due is used and the
-    finding says so.
+    What arrived is the payment vouchers' money paid into the 财政专户 by Dec 31 when a payments
+    table is given — the 盟市's and 旗县's own, and reward money (第十三条) — else the declared
+    实际到位资金. The due is the whole local share, 盟市 and 旗县 together, leaves out the students
+    of universities under the region (第七条: the region pays their whole non-central part) and
+    includes the reward money allocated to the region (第十三条: 列入地方财政应到位补助资金). Arrived
+    falling short of the due by no more than the half-units of the figures it rests on is 100%
+    (a due of 1,181.33 万元 paid as 1,181.33 万元). A region below 100% is a finding with the
+    shortfall as its money effect. A declared 应到位资金 that differs from the recomputed one is
+    a finding of its own. Where the due cannot be recomputed (no rulebook, no regional share) the
+    declared due is used and the finding says so; where there is neither, the region is listed
+    as not run with the reason. Without a settlement table the local funds table's due is used.
     """
     funds = sub.table("local_funds") if "local_funds" in sub.tables else None
+    not_run = []
     for figures in assess(sub, rules).regions:
         row = figures.funds_row
         if figures.arrival_rate is None:
+            not_run.append(f"{figures.region}（{figures.no_rate}）")
             continue
+        unit = filer_unit(sub, "local_funds" if funds is not None else "settlement")
         declared_due = row.get("due") if row is not None else None
-        if declared_due is not None and figures.due is not None and not matches(declared_due, figures.due, tolerance(row, "due")):
-            yield _mismatch(figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
+        if (declared_due is not None and not figures.due_declared
+                and not matches(declared_due, figures.due, tolerance(row, "due"))
+                and not _reward_left_out_of(declared_due, figures, tolerance(row, "due"))):
+            yield _mismatch(sub, "local_funds", figures.region, "due", "地方财政应到位资金", declared_due, figures.due,
                             funds.where(row["_row"], "due"), "按第十条公式重新计算地方财政应到位资金。",
-                            basis=_due_basis(figures))
+                            basis=_due_basis(figures, unit), tolerance=tolerance(row, "due"))
         if figures.arrival_rate >= 1:
             continue
-        due = figures.due if figures.due is not None else declared_due
-        basis = "" if figures.due is not None else "（自治区分担比例未知，按申报的应到位资金计算）"
+        due = figures.due
+        basis = "（应到位资金无法按规定重新计算，按申报数计算）" if figures.due_declared and figures.row else ""
         source = "按拨款凭证" if "payments" in sub.tables else ""
         where = (funds.where(row["_row"], "arrived") if row is not None and "payments" not in sub.tables
                  else sub.table("payments").where())
         yield Finding(
             region=figures.region, subject="arrival",
-            condition=(f"{figures.region}地方财政应到位补助资金{yuan(due)}，{source}12月底前实际到位{yuan(figures.arrived)}，"
-                       f"到位率{figures.arrival_rate * 100:.2f}%，未到位{wan(due - figures.arrived)}{basis}。{_due_basis(figures)}"),
+            condition=(f"{figures.region}地方财政应到位补助资金{quote(due, unit)}，{source}12月底前实际到位"
+                       f"{quote(figures.arrived, unit)}，到位率{percent(figures.arrival_rate)}，"
+                       f"未到位{quote(due - figures.arrived, unit)}{basis}。{_due_basis(figures, unit)}"),
             recommendation="督促统筹地区财政足额补足地方财政补助资金，并相应扣减中央补助资金。",
             effect=Effect(amount=due - figures.arrived),
             figures={"declared": figures.arrived, "expected": due, "difference": figures.arrived - due,
                      "rate": figures.arrival_rate},
-            evidence=Evidence(count=1, where=where))
+            evidence=Evidence(count=1, where=where), unit=unit)
+    if not_run:
+        yield NotRun("到位率无法计算：" + "；".join(not_run))
 
 
-def _due_basis(figures) -> str:
+def _reward_left_out_of(declared: Decimal, figures, allowed: Decimal) -> bool:
+    """A declared figure that is the recomputed due without the reward: AR003's, not AR001's."""
+    return bool(figures.reward) and matches(declared, figures.due - figures.reward, allowed)
+
+
+def _due_basis(figures, unit: str) -> str:
     """'应到位资金已扣除自治区直属院校学生100人，含奖励补助资金2,000.00元。' where they apply."""
     parts = []
     if figures.students:
         parts.append(f"已扣除自治区直属院校学生{figures.students:,}人")
     if figures.reward:
-        parts.append(f"含奖励补助资金{yuan(figures.reward)}")
+        parts.append(f"含奖励补助资金{quote(figures.reward, unit)}")
     return f"应到位资金{'，'.join(parts)}。" if parts else ""
 
 
 @check("AR002", "不到位扣减资金计算错误", cites="内财社〔2025〕357号 第十条",
-       needs=["settlement", "local_funds.arrived|payments"],
-       params=["standard@Y", "central_share", "arrival_deduction_rate"])
+       needs=["settlement", "local_funds.arrived|payments"], params=["arrival_deduction_rate"])
 def arrival_deduction(sub, rules) -> Iterator[Finding]:
     """因地方财政补助资金不到位扣减的资金＝参保人数×补助标准×分担比例×（1－到位率）×10%，到位率达到100%的不扣减。
 
     A table without a 到位扣减资金 column declares no deduction. In a regional-funds settlement
     the rulebook switch ``regional_passes_arrival_deduction`` decides whether the region passes
-    the deduction on (第十条, "参照中央据实结算结果").
+    the deduction on (第十条, "参照中央据实结算结果"). The deduction derived from declared figures
+    is compared within the half-units of those figures carried through the formula. A region
+    whose arrival rate or entitled amount cannot be computed is listed as not run.
     """
     table = sub.table("settlement")
     rate = rules.get("arrival_deduction_rate")
+    not_run = []
     for figures in assess(sub, rules).regions:
         if figures.arrival_deduction is None:
+            reason = figures.no_rate or "应补助资金无法计算，表中也未列"
+            not_run.append(f"{figures.region}（{reason}）")
             continue
         row = figures.row
         declared = row.get("arrival_deduction") or ZERO
-        if matches(declared, figures.arrival_deduction, tolerance(row, "arrival_deduction")):
+        allowed = tolerance(row, "arrival_deduction") + figures.arrival_deduction_tolerance
+        if matches(declared, figures.arrival_deduction, allowed):
             continue
-        rate_text = f"到位率{figures.arrival_rate * 100:.2f}%"
         yield _mismatch(
-            figures.region, "arrival_deduction", "因地方财政补助资金不到位扣减资金", declared, figures.arrival_deduction,
+            sub, "settlement", figures.region, "arrival_deduction", "因地方财政补助资金不到位扣减资金", declared,
+            figures.arrival_deduction,
             table.where(row["_row"], "arrival_deduction" if table.has("arrival_deduction") else None),
             "按到位率重新计算并落实扣减，扣减部分由统筹地区财政补足。",
-            basis=f"{rate_text}，扣减比例{percent(rate.value)}。")
+            basis=f"到位率{percent(figures.arrival_rate)}，扣减比例{percent(rate.value)}。",
+            tolerance=tolerance(row, "arrival_deduction"))
+    if not_run:
+        yield NotRun("不到位扣减资金无法复核：" + "；".join(not_run))
+
+
+@check("AR003", "实际到位资金未计入奖励补助资金", cites="内财社〔2025〕357号 第十三条",
+       needs=["local_funds.arrived"], severity="warning")
+def reward_in_arrived(sub, rules) -> Iterator[Finding]:
+    """奖励补助资金纳入统筹地区社会保障基金财政专户管理，列入地方财政应到位补助资金进行统计；申报的实际到位资金应包含到达财政专户的奖励补助资金。
+
+    With payment vouchers, the reward money they show in the 财政专户 by Dec 31 counts as arrived,
+    and a declared 实际到位资金 equal to the local money alone leaves it out. Without vouchers, a
+    declared 实际到位资金 that covers the due without the region's reward (the reward table's
+    share) but not with it, where the declared 应到位资金 leaves the reward out as well (or is not
+    given), is read as leaving the reward out: AR001 counts the reward as arrived, and this
+    finding says so, so that a region that paid its own share in full is not below 100% (and
+    deducted, and denied its own reward, RW001). A declared due that includes the reward shows
+    the filer counted it: a short 实际到位资金 is then taken as written (AR001).
+    """
+    funds = sub.table("local_funds")
+    for figures in assess(sub, rules).regions:
+        row = figures.funds_row
+        if row is None or figures.declared_arrived is None:
+            continue
+        unit = funds.unit
+        where = funds.where(row["_row"], "arrived")
+        if figures.local_paid_in is not None:
+            if not figures.reward_paid_in or not matches(
+                    figures.declared_arrived, figures.local_paid_in, figures.arrival_tolerance):
+                continue
+            reward, how = figures.reward_paid_in, "拨款凭证所示12月底前已拨入社会保障基金财政专户的奖励补助资金"
+            reading = "到位率按凭证计入奖励补助资金计算。"
+        elif figures.reward_left_out:
+            reward, how = figures.reward_left_out, "奖励补助资金分配表所列该地区奖励补助资金"
+            reading = ("申报数可覆盖不含奖励补助资金的应到位资金，审核按已计入奖励补助资金后的实际到位资金"
+                       f"{quote(figures.arrived, unit)}计算到位率；如奖励补助资金实际未到达财政专户，请予说明。")
+        else:
+            continue
+        due = ("，申报的应到位资金亦未计入" if row.get("due") is not None
+               and _reward_left_out_of(row["due"], figures, tolerance(row, "due")) else "")
+        yield Finding(
+            region=figures.region, subject="arrived-reward",
+            condition=(f"{figures.region}申报12月底前实际到位资金{quote(figures.declared_arrived, unit)}，"
+                       f"未计入{how}{quote(reward, unit)}{due}。{reading}"),
+            recommendation="按第十三条将奖励补助资金列入地方财政应到位和实际到位补助资金统计，更正到位表后重新报送。",
+            figures={"declared": figures.declared_arrived, "expected": figures.declared_arrived + reward,
+                     "difference": -reward, "reward": reward},
+            evidence=Evidence(count=1, where=where), unit=unit)
 
 
 @check("FE001", "多报虚报扣减资金计算错误", cites="内财社〔2025〕357号 第十条",
@@ -481,15 +583,16 @@ def over_report_deduction(sub, rules) -> Iterator[Finding]:
             if declared != 0:
                 yield Finding(
                     region=figures.region, subject="over_report_deduction",
-                    condition=f"{figures.region}在自治区资金结算中列支多报虚报扣减资金{yuan(declared)}，该项扣减只适用于中央补助资金。",
+                    condition=(f"{figures.region}在自治区资金结算中列支多报虚报扣减资金{quote(declared, table.unit)}，"
+                               "该项扣减只适用于中央补助资金。"),
                     recommendation="删除自治区资金结算中的多报虚报扣减，重新计算结算资金。",
-                    effect=Effect(amount=abs(declared)), figures={"declared": declared, "expected": ZERO},
+                    effect=Effect(amount=abs(declared)), figures={"declared": declared, "expected": ZERO, "difference": declared},
                     evidence=Evidence(count=1, where=where))
             continue
         if figures.over_report_deduction is None:
             continue
         if not matches(declared, figures.over_report_deduction, tolerance(row, "over_report_deduction")):
             yield _mismatch(
-                figures.region, "over_report_deduction", "多报虚报参保人数扣减资金", declared,
+                sub, "settlement", figures.region, "over_report_deduction", "多报虚报参保人数扣减资金", declared,
                 figures.over_report_deduction, where, "按多报、虚报参保人数重新计算并落实扣减。",
-                basis=f"多报虚报参保人数{figures.over_reported:,}人。")
+                basis=f"多报虚报参保人数{figures.over_reported:,}人。", tolerance=tolerance(row, "over_report_deduction"))

@@ -59,7 +59,10 @@ def test_ct002_employer_rate_below_seven_percent():
     """包头市's employer rate 6.5% < 7%."""
     [finding] = _run("contributions-ct002-broken").findings
     assert (finding.code, finding.region) == ("CT002", "包头市")
-    assert finding.figures == {"declared_rate": Decimal("0.065"), "expected_rate": Decimal("0.07")}
+    assert finding.figures == {"declared_rate": Decimal("0.065"), "expected_rate": Decimal("0.07"),
+                               # the standard keys of DESIGN.md, added beside the old ones (issue 15)
+                               "declared": Decimal("0.065"), "expected": Decimal("0.07"),
+                               "difference": Decimal("-0.005")}
 
 
 def test_ct003_critical_illness_share():

@@ -91,12 +91,13 @@ def test_review_has_the_sections_in_order(review):
 
 
 def test_review_states_the_figures(review):
-    """Money in the text in 万元 with two decimals; the assessment table in 元 to the fen (see the
-    module docstring for the arithmetic)."""
+    """A finding's condition quotes money in the unit the region filed in (the demo's tables are
+    in 元: auditkit.findings.differs, issue 15); the report's own sums in 万元 with two decimals;
+    the assessment table in 元 to the fen (see the module docstring for the arithmetic)."""
     flat = review["flat"]
-    assert "少5,768.45万元" in flat  # 通辽市, ST002
+    assert "少57,684,456.00元" in flat  # 通辽市, ST002
     assert "涉及资金432.54万元" in flat  # 乌海市, ST003
-    assert "多10.00万元" in flat  # 赤峰市, ST001
+    assert "多100,000.00元" in flat  # 赤峰市, ST001
     assert "1,230,601,728.00" in flat and "2,434,560.00" in flat  # 通辽市's verified figures
     # 一、基本情况: the declared totals; settlement.csv's own 合计 row says 8,351,943,192.00 元
     # entitled, 8,417,479,680.00 preallocated and −65,497,928.00 settlement
