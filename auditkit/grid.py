@@ -405,6 +405,14 @@ def _rows_with_content(segment: bytes, row_tag: bytes, content: bytes, blank: re
     """Of whole rows, those from the first that holds content to the last that does; formula
     cells that computed "" are left out (they show nothing, like a formatted empty cell)."""
     if b't="str"' in segment:
+        closes = segment.count(content)
+        prefix = content[2:-2]
+        if closes and segment.count(b't="str"><' + prefix + b"f") == closes and closes == (
+                segment.count(b"<" + prefix + b"v></" + prefix + b"v>" + content)
+                + segment.count(b"<" + prefix + b"v/>" + content)):
+            # every cell with content is a formula that computed "": a run of rows showing
+            # nothing (counted at the speed of bytes.count; the expression below is slower)
+            return b"" if segment.count(row_tag) == segment.count(row_tag + b' r="') else segment
         segment = blank.sub(b"", segment)
     first = segment.find(content)
     if first < 0:

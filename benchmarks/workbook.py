@@ -1,21 +1,21 @@
 """Time and memory of loading a five-row table from a template styled to row 1,048,576.
 
-    .venv/bin/python benchmarks/workbook.py             # styled to the last row, and the plain baseline
+    .venv/bin/python benchmarks/workbook.py             # plain, styled to the last row, styled with formulas
     .venv/bin/python benchmarks/workbook.py --rows 200000
 
-Both workbooks hold settlement-ok's settlement table as a prefecture lays it out (merged title, a
+The workbooks hold settlement-ok's settlement table as a prefecture lays it out (merged title, a
 单位：元 line, a two-row header with merged cells, amounts #,##0.00, shares 0%, a 合计 row of SUM
 formulas with their values), written by XlsxWriter. The *styled* one is a template whose every
 cell of columns A:K is bordered down to the last row, as a template made by selecting whole
 columns and formatting them is saved: eleven million formatted empty cells, 276 MB of sheet XML,
-25 MB on disk. The *formulas* one is the styled template whose 备注 column holds
+31 MB on disk. The *formulas* one is the styled template whose 备注 column holds
 =IF(I…<0,"扣回","") down to the last row, each computed to "" (a template's formula copied
 down). The *plain* one is the same table alone: the baseline, measured in the same run.
 
 Each package is loaded (manifest, both tables, typed, validated) in a fresh process, three
 times; the figures are the fastest wall time, the CPU time of that run, the peak resident memory
-of the process (VmHWM), and that peak beyond what importing auditkit costs. The machine is shared, so wall time
-varies with load; CPU time does not.
+of the process (VmHWM), and that peak beyond what importing auditkit costs. The machine is
+shared, so wall time varies with load; CPU time does not.
 """
 
 from __future__ import annotations

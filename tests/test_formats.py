@@ -275,3 +275,24 @@ def test_a_template_with_a_formula_copied_down_that_shows_nothing_reads_like_the
     with zipfile.ZipFile(folder / "settlement.xlsx") as archive:
         assert b'<c r="J199999" s="2" t="str"><f>IF(I199999&lt;0,' in archive.read("xl/worksheets/sheet1.xml")
     assert _without_inputs(audit(folder)) == settlement_ok
+
+
+def test_an_xml2003_formula_written_without_its_data_is_refused(tmp_path):
+    """A system that writes XML Spreadsheet 2003 with the 合计 row as <Cell ss:Formula="=SUM(…)"/>
+    and no <Data>: Excel would compute it, auditkit cannot see it; refused naming B8."""
+    text = (FORMATS / "xml2003-export" / "settlement.xls").read_text(encoding="utf-8")
+    text = re.sub(r'(<Cell ss:StyleID="s22" ss:Formula="=SUM\(R\[-3\]C:R\[-1\]C\)")><Data ss:Type="Number">3500</Data></Cell>',
+                  r"\1/>", text, count=1)
+    (tmp_path / "settlement.xls").write_text(text, encoding="utf-8")
+    with pytest.raises(PackageError) as refused:
+        read_grid(tmp_path / "settlement.xls", "结算表", "settlement.xls")
+    assert (refused.value.row, refused.value.column) == (8, "B")
+    assert "B8是公式" in refused.value.message and "=SUM(R[-3]C:R[-1]C)" in refused.value.message
+
+
+def test_a_gb18030_csv_saved_as_xls_is_read_as_csv_and_says_so(tmp_path):
+    """Systems export CSV (or tab-separated text) under .xls; Excel opens it, so does auditkit."""
+    (tmp_path / "s.xls").write_bytes("盟市\t应补助资金\r\n乌海市\t256,000.00\r\n".encode("gb18030"))
+    grid = read_grid(tmp_path / "s.xls", None, "s.xls")
+    assert [[c.text for c in r] for r in grid.rows] == [["盟市", "应补助资金"], ["乌海市", "256,000.00"]]
+    assert grid.notes == ["文件“s.xls”扩展名为“.xls”，内容实为 CSV 文本，已按其实际格式读取"]
