@@ -153,9 +153,9 @@ def _inputs(sub: Submission, rules: Rulebook | None) -> _Inputs:
         passes_on=passes_on,
         funds=funds,
         vouchers=paid_in(sub, rules) if "payments" in sub.tables else None,
-        students=_per_region(sub, rules, "students", "students"),
-        rewards=_per_region(sub, rules, "reward", "allocated"),
-        reward_tolerances=_per_region(sub, rules, "reward", "_tol_allocated"),
+        students=per_region(sub, rules, "students", "students"),
+        rewards=per_region(sub, rules, "reward", "allocated"),
+        reward_tolerances=per_region(sub, rules, "reward", "_tol_allocated"),
         roster_counts=verified_enrollment(sub, rules),
         rules=rules,
     )
@@ -323,7 +323,7 @@ def _deductions(f: RegionFigures, row: dict, inputs: _Inputs) -> None:
         f.over_report_deduction = f.over_reported * f.standard * f.central_share * inputs.over_report_rate
 
 
-def _per_region(sub: Submission, rules: Rulebook | None, table: str, column: str) -> dict:
+def per_region(sub: Submission, rules: Rulebook | None, table: str, column: str) -> dict:
     """A column of a small per-region table summed by region (e.g. students per 盟市)."""
     totals: dict = {}
     if table in sub.tables and (sub.table(table).has(column) or column.startswith("_tol_")):
@@ -387,11 +387,6 @@ def paid_in(sub: Submission, rules: Rulebook | None) -> dict[str, PaidIn]:
             entry.local += row["amount"]
         entry.tolerance += tolerance(row, "amount")
     return arrived
-
-
-def local_paid_in(sub: Submission, rules: Rulebook | None) -> dict[str, Decimal]:
-    """What arrived per region by the vouchers: local money and reward money together."""
-    return {name: entry.local + entry.reward for name, entry in paid_in(sub, rules).items()}
 
 
 def _as_row(f: RegionFigures) -> RegionAssessment:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from auditkit import Effect, Evidence, Finding, check
 from auditkit.findings import differs, filer_unit
 from auditkit.money import apportioned, matches, percent, quote
-from auditkit.settlement import assess, region_name
+from auditkit.settlement import assess, per_region, region_name
 
 ZERO = Decimal(0)
 ONE = Decimal(1)
@@ -136,10 +136,7 @@ def _students_in_settlement(sub, rules) -> Iterator[Finding]:
     if "settlement" not in sub.tables or not sub.table("settlement").has("students"):
         return
     settlement = sub.table("settlement")
-    listed: dict[str, int] = {}
-    for row in sub.table("students").rows():
-        name = region_name(row["region"], rules)
-        listed[name] = listed.get(name, 0) + row["students"]
+    listed = per_region(sub, rules, "students", "students")
     for row in settlement.rows():
         region = region_name(row["region"], rules)
         kept_out, paid = row.get("students") or 0, listed.get(region, 0)
