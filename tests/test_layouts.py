@@ -12,6 +12,11 @@ from auditkit import PackageError, load_package
 from auditkit.errors import PackageErrors
 from tests.conftest import FIXTURES, audit, only
 
+
+def _ours(result):
+    """The findings, without MT001's list of material the package does not include."""
+    return [f for f in result.findings if f.code != "MT001"]
+
 SETTLEMENT_HEADER = "地区,参保人数,应补助资金,已预拨资金,此次结算补助资金"
 
 
@@ -43,7 +48,7 @@ def test_the_issue_example_unit_line_reads_wan_and_keeps_persons():
     table = result.submission.table("settlement")
     first = table.rows()[0]
     assert (first["enrolled"], first["entitled"], first["_tol_entitled"]) == (10000, Decimal("5120000"), Decimal("50"))
-    assert table.unit == "wan" and result.findings == []
+    assert table.unit == "wan" and _ours(result) == []
 
 
 def test_a_dropped_unit_line_is_named_by_in001_with_the_likely_unit():
@@ -130,7 +135,7 @@ def test_a_merged_header_saved_to_csv_with_notes_and_a_total_in_the_serial_colum
     [finding] = [f for f in result.findings if f.severity == "error"]
     assert finding.code == "ST004" and "本次实际拨付" in finding.condition
     assert finding.figures["difference"] == Decimal("6605600") and "660.56万元" in finding.condition
-    assert [f.code for f in result.findings] == ["ST004"]
+    assert [f.code for f in _ours(result)] == ["ST004"]
 
 
 def test_header_words_with_years_document_numbers_units_and_qualifiers():
@@ -142,7 +147,7 @@ def test_header_words_with_years_document_numbers_units_and_qualifiers():
     row = result.submission.table("settlement").rows()[0]
     assert row["next_preallocated"] == Decimal("536000") and row["preallocated"] == Decimal("500000")
     assert row["settlement"] == Decimal("12000")
-    assert result.findings == [] and not [s for s in result.skipped if s.code == "ST006"]
+    assert _ours(result) == [] and not [s for s in result.skipped if s.code == "ST006"]
 
 
 def test_a_header_year_that_is_not_the_package_year_is_not_read_as_this_year(tmp_path):
@@ -167,8 +172,8 @@ def test_two_funding_levels_under_merged_parents_are_read_for_the_package_level(
     table = result.submission.table("settlement")
     assert [r["region"] for r in table.rows()] == ["呼和浩特市", "包头市", "乌海市"]
     assert table.rows()[0]["entitled"] == Decimal("512000") and table.total["_row"] == 9
-    assert [f.code for f in result.findings] == ["IN004"]
-    assert "D列" in result.findings[0].condition and "G列" in result.findings[0].condition
+    assert [f.code for f in _ours(result)] == ["IN004"]
+    assert "D列" in _ours(result)[0].condition and "G列" in _ours(result)[0].condition
 
 
 def test_the_two_level_table_of_a_regional_package_reads_the_regional_columns(tmp_path):
@@ -235,7 +240,7 @@ def test_a_subtotal_is_checked_against_its_rows_and_kept_out_of_the_total():
     assert finding.figures["difference"] == Decimal("1000") and "第9行" in finding.evidence.where
     assert "小计" in finding.condition
     assert only(audit("layout-subtotals-ok", "ST004"), "ST004") == []
-    assert audit("layout-subtotals-ok").findings == []
+    assert _ours(audit("layout-subtotals-ok")) == []
 
 
 def test_a_repeated_header_row_is_not_a_region(tmp_path):
