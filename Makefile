@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test install clean
+.PHONY: demo test serve install clean
 
 install: $(STAMP)
 
@@ -20,15 +20,20 @@ demo: $(STAMP) system
 test: $(STAMP) system
 	$(BIN)/python -m pytest
 
+serve: $(STAMP) system
+	$(BIN)/auditkit serve
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info
 
 # What auditkit needs from Debian, installed when missing: Pango and HarfBuzz's subsetter for
 # WeasyPrint (without the subsetter it falls back to a much slower font subsetting:
 # benchmarks/report.py, the demo PDF 0.8 s with it, 2.7 s without), the free CJK fonts the
-# report's CSS falls back to, and a Java runtime for the Spark engine of the test suite.
+# report's CSS falls back to, a Java runtime for the Spark engine of the test suite, and Chromium
+# with its driver for the web workbench's browser tests (selenium is given the driver's path).
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-                   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-microhei
+                   fonts-arphic-gbsn00lp fonts-arphic-gkai00mp fonts-wqy-microhei \
+                   chromium chromium-driver
 .PHONY: system
 system:
 	@missing=""; \

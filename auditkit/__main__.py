@@ -1,3 +1,4 @@
 from auditkit.cli import main
 
-main()
+if __name__ == "__main__":  # not when a worker process of the web workbench re-imports it
+    main()

@@ -28,25 +28,19 @@ the factors read so.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import Any
 
-from auditkit.errors import PackageError
 from auditkit.findings import RegionAssessment
 from auditkit.package import Submission
 from auditkit.rulebook import Rulebook
+from auditkit.schemas import TABLES
 from auditkit.settlement import region_name
 
 FUND_NAMES = {"urban_rural": "城乡医疗救助", "emergency": "疾病应急救助"}
 FUND_TITLES = {"urban_rural": "城乡医疗救助补助资金", "emergency": "疾病应急救助资金"}  # in findings
-# the fund as forms write it; 疟疾 is seed 001's typo for 疾病
-_FUND_WORDS = {
-    "urban_rural": ("urban-rural", "urban_rural", "城乡医疗救助"),
-    "emergency": ("emergency", "疾病应急救助", "疟疾应急救助"),
-}
 # the factor columns each fund's formula reads, beside performance
 FACTORS = {"urban_rural": ("need", "tier_share"), "emergency": ("population", "incidence", "fiscal")}
 TOTAL_NAMES = ("合计", "总计")
@@ -54,12 +48,9 @@ ZERO = Decimal(0)
 
 
 def fund_key(written: str) -> str | None:
-    """'城乡医疗救助补助资金' -> 'urban_rural'; '疟疾应急救助资金' -> 'emergency'."""
-    text = re.sub(r"\s+", "", written or "").lower()
-    for key, words in _FUND_WORDS.items():
-        if any(text.startswith(word) for word in words):
-            return key
-    return None
+    """'城乡医疗救助补助资金' -> 'urban_rural'; '疟疾应急救助资金' -> 'emergency' (the table's
+    schema reads the fund column so when the package is loaded: ``auditkit.schemas.FUNDS``)."""
+    return TABLES["assistance"].column("fund").canonical(written)
 
 
 def to_decimal(value: Fraction) -> Decimal:
@@ -88,6 +79,7 @@ class FundAllocation:
     regions: list[RegionAllocation] = field(default_factory=list)
     total_source: str = "manifest"  # manifest | total-row (the table's 合计) | declared-sum
     missing: list[tuple[int, str]] = field(default_factory=list)  # (row, column) of absent factors
+    repeated: list[tuple[str, list[int]]] = field(default_factory=list)  # a region named in two rows
     weights: dict[str, Decimal] = field(default_factory=dict)
     total_row: dict[str, Any] | None = None  # a 合计 row, if the table has one
     degenerate: list[str] = field(default_factory=list)  # factor columns zero in every row (AL004)
@@ -148,15 +140,13 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
     funds: dict[str, FundAllocation] = {}
     seen: dict[tuple[str, str], int] = {}
     rows = table.rows()
-    named = {fund_key(row["fund"]) for row in rows if row.get("fund")} - {None}
+    named = {row["fund"] for row in rows if row.get("fund")}  # canonical: read when the package was loaded
     for row in rows:
-        fund = fund_key(row["fund"]) if row.get("fund") else None
-        if fund is None and region_name(row["region"] or "", rules) in TOTAL_NAMES and len(named) == 1:
+        fund = row["fund"]
+        if fund is None and len(named) == 1:
             fund = next(iter(named))  # a 合计 row that leaves the fund empty totals the only fund
         if fund is None:
-            raise PackageError(f"资金类别应为“城乡医疗救助”或“疾病应急救助”，实为“{row['fund'] or '（空）'}”",
-                               file=table.file, sheet=table.sheet, row=row["_row"],
-                               column=table.headers.get("fund"))
+            continue  # a 合计 row of several funds (the loader allows an empty fund on a 合计 row only)
         total = sub.manifest.funds.get(fund)
         entry = funds.setdefault(fund, FundAllocation(fund, total, total is not None))
         region = region_name(row["region"], rules)
@@ -164,9 +154,10 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
             entry.total_row = row
             continue
         if (region, fund) in seen:
-            raise PackageError(f"{region}的{FUND_NAMES[fund]}出现多行（另见第{seen[(region, fund)]}行），"
-                               "每个地区每项资金应只有一行", file=table.file, sheet=table.sheet,
-                               row=row["_row"], column=table.headers.get("region"))
+            # one region under two of its names ('呼市', '呼和浩特市'): the loader refuses the same
+            # name twice, this only the rulebook can tell; the fund is then not recomputed
+            entry.repeated.append((region, [seen[(region, fund)], row["_row"]]))
+            continue
         seen[(region, fund)] = row["_row"]
         entry.regions.append(RegionAllocation(region, fund, row, row["allocated"] or ZERO,
                                               row.get("_tol_allocated") or ZERO))
@@ -182,7 +173,7 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
         elif entry.total is None:
             entry.total, entry.total_source = entry.declared_sum, "declared-sum"
         weights = _weights(rules, fund)
-        if weights is None or not entry.regions:
+        if weights is None or not entry.regions or entry.repeated:
             continue
         entry.weights = weights
         for r in entry.regions:

@@ -19,9 +19,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from auditkit.cli_text import ChineseCommand, ChineseGroup
 from auditkit.errors import PackageError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+app = typer.Typer(cls=ChineseGroup, add_completion=False, no_args_is_help=True, rich_markup_mode=None,
+                  context_settings={"help_option_names": ["-h", "--help"]},
                   help="auditkit：城乡居民医保等补助资金结算审核工具")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -38,7 +40,19 @@ class Mode(str, Enum):
 
 
 def _console(stderr: bool = False) -> Console:
-    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+    """Rich never wraps: ``auditkit.output.print_wrapped`` breaks a line for a terminal where a
+    Chinese line may break (never inside a number or after a bracket), and a pipe or a file gets
+    each line whole."""
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def _say(text: str, console: Console | None = None) -> None:
+    """A line of plain text (a path may hold brackets: no markup is read from it)."""
+    from rich.markup import escape
+
+    from auditkit.output import print_wrapped
+
+    print_wrapped(console or _console(), escape(text))
 
 
 _WRITE_ERRORS = {errno.ENOENT: "目录不存在", errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限",
@@ -167,43 +181,52 @@ def _guarded(debug: bool, body) -> None:
     raise typer.Exit(code)
 
 
-@app.command("check", help="审核一个数据包（目录或 .xlsx 工作簿），输出发现的问题和核定结果。")
+@app.command("check", cls=ChineseCommand, help="审核一个数据包（目录或 .xlsx 工作簿），输出发现的问题和核定结果。")
 def check_command(
-    package: Annotated[Path, typer.Argument(help="数据包目录或 .xlsx 工作簿")],
-    rulebook: Annotated[Path | None, typer.Option("--rulebook", help="叠加在内置规则库之上的规则库文件（TOML）")] = None,
-    select: Annotated[list[str] | None, typer.Option("--select", help="只运行这些检查（代码或前缀，逗号分隔）")] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="不运行这些检查（代码或前缀，逗号分隔）")] = None,
-    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", help="加载此目录中的自定义检查模块")] = None,
+    package: Annotated[Path, typer.Argument(metavar="数据包", help="数据包目录或 .xlsx 工作簿")],
+    rulebook: Annotated[Path | None, typer.Option("--rulebook", metavar="文件", help="叠加在内置规则库之上的规则库文件（TOML）")] = None,
+    select: Annotated[list[str] | None, typer.Option("--select", metavar="代码", help="只运行这些检查（代码或前缀，逗号分隔）")] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", metavar="代码", help="不运行这些检查（代码或前缀，逗号分隔）")] = None,
+    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", metavar="目录", help="加载此目录中的自定义检查模块")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="终端输出格式：text 或 json")] = Format.text,
-    output: Annotated[Path | None, typer.Option("--output", help="将 JSON 结果写入此文件")] = None,
+    output: Annotated[Path | None, typer.Option("--output", metavar="文件", help="将 JSON 结果写入此文件")] = None,
     reveal_ids: Annotated[bool, typer.Option("--reveal-ids", help="显示完整身份证号（默认脱敏）")] = False,
-    report: Annotated[Path | None, typer.Option("--report", help="写出审核意见或自查报告（.pdf 或 .html）")] = None,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="写出审核工作底稿（Excel）")] = None,
+    report: Annotated[Path | None, typer.Option("--report", metavar="文件", help="写出审核意见或自查报告（.pdf、.docx 或 .html）")] = None,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", metavar="文件", help="写出审核工作底稿（Excel）")] = None,
     mode: Annotated[Mode, typer.Option("--mode", help="文书类型：review（审核意见）或 self-check（自查报告）")] = Mode.review,
-    previous: Annotated[Path | None, typer.Option("--previous", help="上次审核结果（JSON），用于跟踪整改情况")] = None,
+    previous: Annotated[Path | None, typer.Option("--previous", metavar="文件", help="上次审核结果，用于跟踪整改情况：上次写出的 JSON、审核意见（PDF、HTML）或工作底稿（.xlsx）")] = None,
     date: Annotated[str | None, typer.Option("--date", metavar="YYYY-MM-DD", help="成文日期（默认今天）")] = None,
     font_dir: Annotated[list[Path] | None, typer.Option("--font-dir", metavar="DIR", help="另加字体目录（如仿宋_GB2312、方正小标宋简体）")] = None,
     engine: Annotated[Engine, typer.Option("--engine", help="名册计算引擎：polars（默认，流式）、duckdb 或 spark")] = Engine.polars,
     spark_remote: Annotated[str | None, typer.Option("--spark-remote", envvar="SPARK_REMOTE",
                                                      help="Spark Connect 地址（默认取环境变量 SPARK_REMOTE；均无则在本机启动 Spark）")] = None,
     buckets: Annotated[int | None, typer.Option("--buckets", min=1, help="名册按身份证号散列分桶处理的桶数（默认按可用内存自动确定）")] = None,
+    doc_number: Annotated[str | None, typer.Option("--doc-number", metavar="文号", help="发文字号，如“内财监函〔2024〕12号”（不给则留空待填）")] = None,
+    contact: Annotated[str | None, typer.Option("--contact", metavar="姓名", help="附注中的联系人（不给则留空待填）")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", metavar="电话", help="附注中的联系电话（不给则留空待填）")] = None,
+    cc: Annotated[list[str] | None, typer.Option("--cc", metavar="机关", help="抄送机关，可多次给出或以顿号分隔（不给则留空待填）")] = None,
+    prior_year: Annotated[Path | None, typer.Option("--prior-year", help="上年审核结果（JSON，或附带结果的审核意见 PDF、工作底稿），用于与上年对比（YY001）")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from auditkit.output import dumps, print_summary
+        from auditkit.package import split_recipients
+        from auditkit.report.document import Signer
 
         issued = _parse_date(date)
         _check_report_suffix(report)
         progress = _RosterProgress()
         options = {"engine": engine.value, "spark_remote": spark_remote, "buckets": buckets,
-                   "reveal_ids": reveal_ids, "progress": progress}
+                   "reveal_ids": reveal_ids, "progress": progress, "prior_year": prior_year}
         try:
             result = run_check(package, rulebook, select, ignore, checks_dir, options)
         finally:
             progress.close()
         tracking = _tracking(result, previous)
         text = dumps(result, reveal_ids, tracking)
-        documents = _documents(result, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [])
+        signer = Signer((doc_number or "").strip(), (contact or "").strip(), (phone or "").strip(),
+                        tuple(name for item in cc or [] for name in split_recipients(item)))
+        documents = _documents(result, text, report, xlsx, mode.value, tracking, issued, reveal_ids, font_dir or [], signer)
         write_all_atomically({**({output: text} if output is not None else {}), **documents})
         if output_format is Format.json:
             sys.stdout.write(text)
@@ -211,12 +234,12 @@ def check_command(
             print_summary(result, _console(), reveal_ids)
             if tracking is not None:
                 counts = tracking.counts
-                _console().print(f"整改跟踪（对照 {previous}）：新发现 {counts['新发现']} 项，"
-                                 f"仍未整改 {counts['仍未整改']} 项，已整改 {counts['已整改']} 项。")
+                _say(f"整改跟踪（对照 {previous}）：新发现 {counts['新发现']} 项，"
+                     f"仍未整改 {counts['仍未整改']} 项，已整改 {counts['已整改']} 项。")
             if output is not None:
-                _console().print(f"JSON 结果已写入 {output}")
+                _say(f"JSON 结果已写入 {output}")
             for path in documents:
-                _console().print(f"已写入 {path}")
+                _say(f"已写入 {path}")
         return EXIT_FINDINGS if result.count("error") else EXIT_OK
 
     _guarded(debug, body)
@@ -235,8 +258,8 @@ def _parse_date(text: str | None):
 
 
 def _check_report_suffix(report: Path | None) -> None:
-    if report is not None and report.suffix.lower() not in (".pdf", ".html", ".htm"):
-        raise PackageError("--report 的文件名应以 .pdf 或 .html 结尾", file=str(report))
+    if report is not None and report.suffix.lower() not in (".pdf", ".docx", ".html", ".htm"):
+        raise PackageError("--report 的文件名应以 .pdf、.docx 或 .html 结尾", file=str(report))
 
 
 def _tracking(result, previous: Path | None):
@@ -247,42 +270,48 @@ def _tracking(result, previous: Path | None):
     return track(result.findings, load_previous(previous), Path(previous).name)
 
 
-def _documents(result, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
-               reveal_ids: bool, font_dirs: list[Path]) -> dict[Path, bytes | str]:
-    """The review document (PDF or HTML) and the working papers, rendered in memory first so
-    that a failure leaves no file half written."""
+def _documents(result, text: str, report: Path | None, xlsx: Path | None, mode: str, tracking, issued,
+               reveal_ids: bool, font_dirs: list[Path], signer=None) -> dict[Path, bytes | str]:
+    """The review document (PDF, Word or HTML) and the working papers, rendered in memory first
+    so that a failure leaves no file half written; the PDF, HTML and workbook carry ``text``, the
+    run's JSON, for a later ``--previous``."""
     documents: dict[Path, bytes | str] = {}
     if report is None and xlsx is None:
         return documents
-    from auditkit.report import ReportOptions, build, render_html, render_pdf, workbook_bytes
+    from auditkit.report import ReportOptions, Signer, build, render_docx, render_html, render_pdf, workbook_bytes
 
     if report is not None:
-        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking))
-        pdf = report.suffix.lower() == ".pdf"
-        documents[report] = render_pdf(context, font_dirs) if pdf else render_html(context, font_dirs)
+        context = build(result, ReportOptions(mode=mode, date=issued, reveal_ids=reveal_ids, tracking=tracking,
+                                              signer=signer or Signer()))
+        suffix = report.suffix.lower()
+        if suffix == ".docx":
+            documents[report] = render_docx(context)
+        else:
+            documents[report] = (render_pdf if suffix == ".pdf" else render_html)(context, font_dirs, text)
     if xlsx is not None:
-        documents[xlsx] = workbook_bytes(result, tracking, reveal_ids)
+        documents[xlsx] = workbook_bytes(result, tracking, reveal_ids, text)
     return documents
 
 
-@app.command("checks", help="列出全部检查：代码、名称、依据和所需的表。")
+@app.command("checks", cls=ChineseCommand, help="列出全部检查：代码、名称、依据和所需的表。")
 def checks_command(
-    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", help="同时列出此目录中的自定义检查")] = None,
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    checks_dir: Annotated[list[Path] | None, typer.Option("--checks-dir", metavar="目录", help="同时列出此目录中的自定义检查")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
         from rich.markup import escape
 
         from auditkit.findings import SEVERITY_NAMES
+        from auditkit.output import print_wrapped
         from auditkit.registry import load_checks
 
         console = _console()
         for spec in load_checks(checks_dir or []).values():
             draft = "（征求意见稿）" if spec.draft else ""
-            console.print(f"[bold]{spec.code}[/bold] {escape(spec.title)}{draft}"
+            print_wrapped(console, f"[bold]{spec.code}[/bold] {escape(spec.title)}{draft}"
                           f"  [dim]默认级别：{SEVERITY_NAMES[spec.severity]}[/dim]")
-            console.print(f"    依据：{escape(spec.cites)}")
-            console.print(f"    所需：{escape('、'.join(spec.needs) or '—')}")
+            print_wrapped(console, f"    依据：{escape(spec.cites)}", indent=6)
+            print_wrapped(console, f"    所需：{escape('、'.join(spec.needs) or '—')}", indent=6)
         return EXIT_OK
 
     _guarded(debug, body)
@@ -297,43 +326,70 @@ def demo_package() -> Path:
 DEMO_REPORT = "auditkit-demo-审核意见.pdf"
 
 
-@app.command("demo", help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF。")
+@app.command("demo", cls=ChineseCommand, help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF 和 Word 文档。")
 def demo_command(
-    output_dir: Annotated[Path, typer.Option("--output-dir", help="审核意见 PDF 的写出目录（默认当前目录）")] = Path("."),
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    output_dir: Annotated[Path, typer.Option("--output-dir", metavar="目录", help="审核意见 PDF 和 Word 文档的写出目录（默认当前目录）")] = Path("."),
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
-        from auditkit.output import print_summary
+        from auditkit.output import dumps, print_summary
 
         package = demo_package()
-        _console().print(f"示例数据包：{package}")
+        _say(f"示例数据包：{package}")
         result = run_check(package)
         print_summary(result, _console())
         path = output_dir / DEMO_REPORT
-        for target, data in _documents(result, path, None, "review", None, None, False, []).items():
-            write_atomically(target, data)
-        _console().print(f"示例审核意见（PDF）已写入 {path.resolve()}")
+        word = path.with_suffix(".docx")
+        documents = {**_documents(result, dumps(result), path, None, "review", None, None, False, []),
+                     **_documents(result, dumps(result), word, None, "review", None, None, False, [])}
+        write_all_atomically(documents)
+        _say(f"示例审核意见（PDF）已写入 {path.resolve()}")
+        _say(f"示例审核意见（Word）已写入 {word.resolve()}")
         return EXIT_OK  # the demo succeeds whenever it ran, whatever it found
 
     _guarded(debug, body)
 
 
-@app.command("template", help="写出一个空白数据包：清单和带中文表头、单位行及数据校验的 Excel 工作簿。")
+@app.command("template", cls=ChineseCommand, help="写出一个空白数据包：一个 Excel 工作簿，含清单、填表说明、中文表头、单位行、下拉列表和数据校验，填好后即可审核。")
 def template_command(
-    program: Annotated[str, typer.Argument(help="项目类型：resident-subsidy、medical-assistance、pooling、contributions")],
-    folder: Annotated[Path, typer.Argument(help="写出数据包的目录")],
-    jurisdiction: Annotated[str, typer.Option("--jurisdiction", help="管辖区规则库代码")] = "nmg",
-    debug: Annotated[bool, typer.Option("--debug")] = False,
+    program: Annotated[str, typer.Argument(metavar="项目类型", help="resident-subsidy、medical-assistance、pooling 或 contributions")],
+    folder: Annotated[Path, typer.Argument(metavar="目录", help="写出数据包的目录")],
+    jurisdiction: Annotated[str, typer.Option("--jurisdiction", metavar="代码", help="管辖区规则库代码")] = "nmg",
+    area: Annotated[str | None, typer.Option("--area", metavar="盟市", help="盟市自查所辖旗县区时写明本盟市，如 包头市：地区列的下拉列表列出其旗县区；不写的为全区（各盟市）")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,
 ) -> None:
     def body() -> int:
-        from auditkit.report.template import template_files
+        from auditkit.blank_package import blank_package
 
-        files = template_files(program, jurisdiction)
+        files = blank_package(program, jurisdiction, area=area)
         existing = [name for name in files if (folder / name).exists()]
         if existing:
             raise PackageError(f"目录中已有 {'、'.join(existing)}，不覆盖", file=str(folder))
         write_all_atomically({folder / name: data for name, data in files.items()})
-        _console().print(f"空白数据包已写入 {folder}：{'、'.join(files)}")
+        for name in files:
+            _say(f"空白数据包已写入 {folder / name}：按“填表说明”工作表填写后，"
+                 f"运行 auditkit check {folder / name} 即可审核。")
+        return EXIT_OK
+
+    _guarded(debug, body)
+
+
+@app.command("serve", help="在本机启动审核工作台（网页），在浏览器中上传数据包、查看结果、下载审核文书。")
+def serve_command(
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="端口（默认自动选择空闲端口）")] = 0,
+    host: Annotated[str, typer.Option("--host", help="监听地址（默认 127.0.0.1，仅本机可访问；其他地址需使用访问令牌）")] = "127.0.0.1",
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="不自动打开浏览器")] = False,
+    max_runs: Annotated[int, typer.Option("--max-runs", min=1, help="同时进行的审核任务数（其余排队，默认 1）")] = 1,
+    keep_hours: Annotated[float, typer.Option("--keep-hours", min=0.05, help="上传文件和结果的保留时间（小时，默认 2）")] = 2.0,
+    debug: Annotated[bool, typer.Option("--debug")] = False,
+) -> None:
+    def body() -> int:
+        from auditkit.web import serve
+
+        try:
+            serve(host, port, not no_browser, max_runs, keep_hours, say=_console().print)
+        except OSError as exc:
+            raise PackageError(f"无法在 {host}:{port} 启动服务（{exc.strerror or exc}）；请换一个端口（--port）") from None
         return EXIT_OK
 
     _guarded(debug, body)

@@ -7,7 +7,8 @@ not fit, so a malformed number is a finding (a reason code), never an exception.
 
 A number is valid (RULES.md, EN002) when, after normalising (surrounding spaces removed, a
 lowercase ``x`` read as ``X``; ``id_lower_x`` marks those), it has 18 characters, 17 digits and
-a check character by ISO 7064 MOD 11-2, a birth date that is a real date not after the census day of the year, and
+a check character by ISO 7064 MOD 11-2, a birth date that is a real date in 1900 or later and not
+after the census day of the year, and
 an address code that GB/T 2260 has assigned at some time (python-stdnum's history, through
 ``auditkit.gbt2260.assigned_codes``). A 15-digit first-generation number is malformed.
 
@@ -24,6 +25,12 @@ import narwhals as nw
 
 from auditkit.gbt2260 import assigned_codes
 
+# Characters that carry nothing a reader sees: zero-width spaces and joiners, word joiner,
+# byte-order mark, soft hyphen, Mongolian vowel separator, direction marks. NFKC keeps them.
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+# Spaces of every width (NFKC turns most into an ASCII space), tabs and line ends.
+SPACES = "\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u1680\t\r\n\v\f "
+
 # Reason codes, in the order they are tested: a number gets the first that applies.
 VALID, MISSING, MALFORMED, CHECK_DIGIT, BIRTH_DATE, ADDRESS_CODE = 0, 1, 2, 3, 4, 5
 REASON_NAMES = {
@@ -37,6 +44,9 @@ REASON_NAMES = {
 # ISO 7064 MOD 11-2 weights of the first 17 digits: 2^(17-i) mod 11.
 WEIGHTS = tuple(pow(2, 17 - i, 11) for i in range(17))
 SHAPE = r"^[0-9]{17}[0-9Xx]$"
+# The earliest admissible birth year: nobody born before 1900 is alive to enroll, and 0001-01-01
+# or an 18xx year is a system's placeholder or a typing slip (RULES.md EN002, impossible date).
+MIN_BIRTH_YEAR = 1900
 # A number of the right shape substituted for ill-shaped ones before any cast; never counted.
 _PLACEHOLDER = "000000190001010000"
 
@@ -54,10 +64,33 @@ def address_columns() -> dict[str, list]:
 
 
 def normalised(column: str | nw.Expr) -> nw.Expr:
-    """Surrounding whitespace removed (a lowercase x is read as X where the check character is
+    """Surrounding spaces removed (a lowercase x is read as X where the check character is
     compared, so the text itself is not rewritten)."""
     expr = nw.col(column) if isinstance(column, str) else column
-    return expr.cast(nw.String).str.strip_chars()
+    return expr.cast(nw.String).str.strip_chars(" ")
+
+
+# What Excel, WPS and information systems add to a number to keep it as text, and what
+# copying adds unseen (RULES.md IN003): removed wherever they are. NFKC would map the full-width
+# forms and spaces but keeps the zero-width characters, and no engine has NFKC anyway.
+_JUNK = f"[{INVISIBLE}{SPACES}]"
+# ="150102…" (Excel's formula trick, as a CSV keeps it), '150102… (Excel's text prefix), and a
+# quote left at either end
+_MARKERS = "^=?\"|\"$|^'"
+_FULL_WIDTH = {**{chr(0xFF10 + d): str(d) for d in range(10)}, "Ｘ": "X", "ｘ": "x"}
+# Characters a number written plainly never has: a roster with none of them in its ID column
+# skips the cleaning (the common case, and the fast one)
+ODD_CHARACTER = "[^0-9Xx ]"
+
+
+def cleaned(column: str | nw.Expr) -> nw.Expr:
+    """The number with text markers, invisible characters and spaces of every kind removed and
+    full-width digits and Ｘ mapped to ASCII: the number a reader of the cell sees."""
+    expr = nw.col(column) if isinstance(column, str) else column
+    text = expr.cast(nw.String).str.replace_all(_JUNK, "").str.replace_all(_MARKERS, "")
+    for wide, narrow in _FULL_WIDTH.items():
+        text = text.str.replace_all(wide, narrow, literal=True)
+    return text
 
 
 # The check value from the 17-digit integer v with integer remainders only (exact on every
@@ -78,11 +111,15 @@ def check_value(key: nw.Expr) -> nw.Expr:
     return (12 - total % 11) % 11
 
 
-def add_id_columns(frame, column: str, census_day: int, codes):
-    """``frame`` (a Narwhals DataFrame or LazyFrame) with three columns naming each record's ID:
+def add_id_columns(frame, column: str, census_day: int, codes, clean: bool = False):
+    """``frame`` (a Narwhals DataFrame or LazyFrame) with four columns naming each record's ID:
     ``id_reason`` (0 valid, else the first failing reason), ``id_key`` (the 17-digit integer of
-    a valid number, else null) and ``id_lower_x`` (the number was written with a lowercase x),
-    plus ``id_number``, the normalised number as written.
+    a valid number, else null), ``id_lower_x`` (the number was written with a lowercase x) and
+    ``id_repaired`` (``clean``: the number was read through markers, invisible or full-width
+    characters, IN003), plus ``id_number``, the normalised number as written.
+
+    ``clean`` applies ``cleaned``; without it only surrounding spaces are removed, which is
+    the same when the column holds no ``ODD_CHARACTER`` (the caller counts them first).
 
     ``census_day`` is the last admissible birth date as an integer YYYYMMDD (June 30 of Y);
     ``codes`` is a frame of ``address_columns()`` built on the frame's own backend: the address
@@ -92,7 +129,12 @@ def add_id_columns(frame, column: str, census_day: int, codes):
     exactly and fast. Each step reads the columns the step before wrote.
     """
     number = nw.col("id_number")
-    frame = frame.with_columns(normalised(column).alias("id_number"))
+    if clean:
+        frame = frame.with_columns(cleaned(column).alias("id_number"), normalised(column).alias("_id_as_written"))
+        frame = frame.with_columns((number != nw.col("_id_as_written")).fill_null(False).alias("id_repaired"))
+        frame = frame.drop("_id_as_written")
+    else:
+        frame = frame.with_columns(normalised(column).alias("id_number"), nw.lit(False).alias("id_repaired"))
     shaped = number.str.contains(SHAPE).fill_null(False)
     frame = frame.with_columns(
         (number.is_null() | (number.str.len_chars() == 0)).alias("_id_missing"),
@@ -126,7 +168,7 @@ def add_id_columns(frame, column: str, census_day: int, codes):
     days = (nw.when(month == 2 * unit_month).then(nw.when(leap).then(29).otherwise(28))
             .when(month.is_in([m * unit_month for m in (4, 6, 9, 11)])).then(30)
             .otherwise(31))
-    date_ok = ((year >= unit_year) & (month >= unit_month) & (month <= 12 * unit_month)
+    date_ok = ((year >= MIN_BIRTH_YEAR * unit_year) & (month >= unit_month) & (month <= 12 * unit_month)
                & (day >= unit_day) & (day <= days * unit_day)
                & (nw.col("_id_birth") <= census_day * 1000))
     reason = (nw.when(nw.col("_id_missing")).then(MISSING)
@@ -153,12 +195,12 @@ def number_from_key(key: int) -> str:
     return first17 + check_character(first17)
 
 
-def validate(numbers: list[str | None], census_day: int) -> list[int]:
+def validate(numbers: list[str | None], census_day: int, clean: bool = True) -> list[int]:
     """Reason codes for a list of numbers (small inputs: tests, a single lookup), computed by
-    the same expressions the roster checks use."""
+    the same expressions the roster checks use (with the cleaning, unless ``clean`` is False)."""
     import polars as pl
 
     frame = pl.DataFrame({"person_id": numbers}, schema={"person_id": pl.String}).with_row_index("_order")
     codes = nw.from_native(pl.LazyFrame(address_columns()))
-    result = add_id_columns(nw.from_native(frame.lazy()), "person_id", census_day, codes)
+    result = add_id_columns(nw.from_native(frame.lazy()), "person_id", census_day, codes, clean=clean)
     return result.sort("_order").collect().to_native()["id_reason"].to_list()

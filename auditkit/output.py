@@ -8,6 +8,7 @@ are unrounded fractions. ID numbers are masked unless ``reveal_ids``.
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -98,6 +99,7 @@ def result_json(result: Result, reveal: bool = False, tracking=None) -> dict[str
             "example": sub.manifest.example,
             "area": _area(sub, rules),
             "inputs": [{"table": i.table, "path": i.path, "sha256": i.sha256} for i in sub.inputs],
+            "not_given": sorted(sub.not_given),
         },
         "rulebook": {"id": rules.id, "version": rules.version} if rules else None,
         "findings": [finding_json(f, reveal) for f in result.findings],
@@ -120,6 +122,71 @@ def dumps(result: Result, reveal: bool = False, tracking=None) -> str:
 
 SEVERITY_STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
+# Line breaking for the terminal. Chinese text may break between any two characters, but not
+# inside a number ("239.67"), a code or a file name, not after an opening bracket and not
+# before a closing bracket or punctuation (GB/T 15834's 标点 rules: 点号 and closing 标号 never
+# start a line, opening 标号 never end one).
+_OPENING = "（《“‘「『〔【［([<"
+_CLOSING = "）》”’」』〕】］)]>，。、；：！？,.;:!?%…·"
+_UNIT = re.compile(
+    "[" + re.escape(_OPENING) + "]*"
+    r"(?:[-−+]?[0-9A-Za-z_][0-9A-Za-z_,.\-+/%:#@*]*(?<![,.:])|[ \t]+|.)"
+    "[" + re.escape(_CLOSING) + "]*", re.S)
+
+
+def line_breaks(text: str, width: int, indent: int = 0) -> list[tuple[int, int]]:
+    """Where a line of ``text`` is cut to fit ``width`` terminal columns: (start, end) offsets
+    of each line, continuation lines ``indent`` columns narrower. Breaks fall only between
+    units (a number, a word, one Chinese character, each with the brackets and punctuation that
+    cling to it); spaces at a break are dropped. A unit wider than a line (a long path) is cut
+    where it must."""
+    from rich.cells import cell_len
+
+    lines: list[tuple[int, int]] = []
+    start, used, room = 0, 0, max(width, 1)
+    for match in _UNIT.finditer(text):
+        unit, begin, end = match.group(), match.start(), match.end()
+        size = cell_len(unit)
+        if used and used + size > room:
+            lines.append((start, begin))
+            room = max(width - indent, 1)
+            start, used = begin, 0
+        if not used and unit.isspace() and lines:
+            start = end  # no space at the start of a continuation line
+            continue
+        while size > room:  # a unit that no line holds: cut it, as a last resort
+            cut = begin
+            while cut < end and cell_len(text[begin:cut + 1]) <= room - used:
+                cut += 1
+            cut = max(cut, begin + 1)
+            lines.append((start, cut))
+            room = max(width - indent, 1)
+            start, begin, used = cut, cut, 0
+            size = cell_len(text[begin:end])
+        used += size
+    lines.append((start, len(text)))
+    return [(a, b) for a, b in lines if b > a or (a, b) == lines[0]]
+
+
+def print_wrapped(console, markup: str, indent: int = 2) -> None:
+    """Print a line of rich markup: in a terminal, broken to its width at the places
+    ``line_breaks`` allows, continuation lines indented; elsewhere (a pipe, a file, a log)
+    as one line, never wrapped."""
+    from rich.text import Text
+
+    text = Text.from_markup(markup)
+    if not console.is_terminal:
+        console.print(text, soft_wrap=True, crop=False)
+        return
+    plain = text.plain
+    breaks = line_breaks(plain, console.width, indent)
+    for number, (start, end) in enumerate(breaks):
+        line = text[start:end]
+        line.rstrip()
+        if number:
+            line = Text(" " * indent) + line
+        console.print(line, soft_wrap=True, crop=False)
+
 
 def print_summary(result: Result, console, reveal: bool = False) -> None:
     """A short summary for the terminal: each finding in a line or two, then the counts."""
@@ -127,23 +194,23 @@ def print_summary(result: Result, console, reveal: bool = False) -> None:
     title = f"{sub.manifest.submitter or sub.manifest.jurisdiction} {sub.year}年度 审核结果"
     if sub.manifest.example:
         title += "（示例数据）"
-    console.print(f"[bold]{escape(title)}[/bold]")
+    print_wrapped(console, f"[bold]{escape(title)}[/bold]")
     for f in result.findings:
         condition = escape(f.condition if reveal else mask_ids_in(f.condition))
         region = f.region or "全表"
         amount = f"（涉及{wan(f.effect.amount)}）" if f.effect.amount else ""
         persons = f"（涉及{f.effect.persons:,}人）" if f.effect.persons else ""
-        console.print(f"[{SEVERITY_STYLES[f.severity]}]{f.code} {SEVERITY_NAMES[f.severity]}[/] "
-                      f"[bold]{escape(region if reveal else mask_ids_in(region))}[/bold] {f.title}："
-                      f"{condition}{amount}{persons}")
+        print_wrapped(console, f"[{SEVERITY_STYLES[f.severity]}]{f.code} {SEVERITY_NAMES[f.severity]}[/] "
+                               f"[bold]{escape(region if reveal else mask_ids_in(region))}[/bold] {escape(f.title)}："
+                               f"{condition}{amount}{persons}")
     if not result.findings:
-        console.print("未发现问题。")
+        print_wrapped(console, "未发现问题。")
     if result.skipped:
         by_reason: dict[str, list[str]] = {}
         for skipped in result.skipped:
             by_reason.setdefault(skipped.reason, []).append(skipped.code)
-        console.print(f"[dim]未运行的检查 {len(result.skipped)} 项：[/dim]")
+        print_wrapped(console, f"[dim]未运行的检查 {len(result.skipped)} 项：[/dim]")
         for reason, codes in by_reason.items():
-            console.print(f"[dim]  {escape('、'.join(codes))}：{escape(reason)}[/dim]")
-    console.print(f"错误 {result.count('error')} 项，警告 {result.count('warning')} 项，"
-                  f"提示 {result.count('info')} 项。")
+            print_wrapped(console, f"[dim]  {escape('、'.join(codes))}：{escape(reason)}[/dim]", indent=4)
+    print_wrapped(console, f"错误 {result.count('error')} 项，警告 {result.count('warning')} 项，"
+                           f"提示 {result.count('info')} 项。")

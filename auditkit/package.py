@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-import tomllib
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -24,13 +23,13 @@ from auditkit.errors import PackageError, Problems, column_letter
 from auditkit.grid import Cell, Grid, is_workbook, read_grid
 from auditkit.layout import (Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, text_kind,
                              unit_line)
+from auditkit.manifest_text import read_manifest_toml
 from auditkit.notes import ReadingNote, ReadingNotes
 from auditkit.money import (UNIT_NAMES, UNIT_WORDS, half_unit, has_invisible, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
                             to_declared, unit_from_word, without_invisible)
 from auditkit.programs import PROGRAMS
-from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, TableSpec
+from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, ColumnSpec, TableSpec
 
-FUNDING_LEVELS = ("central", "regional")
 MANIFEST = "submission.toml"
 NOT_SUMMED = ("year",)  # count-typed columns that a total does not add up
 
@@ -50,6 +49,12 @@ class Manifest:
     units: dict[str, str] = field(default_factory=dict)
     funds: dict[str, Decimal] = field(default_factory=dict)
     dates: dict[str, dt.date] = field(default_factory=dict)
+    # [report]: what the signer of the review knows (doc_number, contact, phone, cc: a list)
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+class EmptyTable(PackageError):
+    """A table given as a sheet or file with no data row (its header kept, or nothing at all)."""
 
 
 @dataclass(frozen=True)
@@ -129,7 +134,11 @@ class Submission:
     manifest: Manifest
     tables: dict[str, Table]
     inputs: list[Input]
-    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables, scanned lazily
+    large: dict[str, Path] = field(default_factory=dict)  # roster-sized tables (first file), scanned lazily
+    # each roster-sized table's files and sheets as sniffed on loading (auditkit.enrollment.sources)
+    large_parts: dict[str, list] = field(default_factory=dict, repr=False)
+    # optional tables listed but left empty ("not given"): name -> the file (and sheet) as shown
+    not_given: dict[str, str] = field(default_factory=dict)
     # how the run is carried out, set by the caller (the CLI): engine, spark_remote, buckets,
     # reveal_ids, progress (a callback); never part of the findings' inputs
     options: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -167,13 +176,10 @@ class Submission:
 
 def _manifest_from_toml(path: Path) -> dict:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8-sig"))
+        text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
         raise PackageError("清单文件应为 UTF-8 编码", file=path.name) from None
-    except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"line (\d+), column (\d+)", str(exc))
-        raise PackageError(f"清单文件不符合 TOML 语法（{exc}），请按 TOML 格式更正", file=path.name,
-                           row=int(found.group(1)) if found else None) from None
+    return read_manifest_toml(text, path.name)
 
 
 def _manifest_from_sheet(grid: Grid) -> dict:
@@ -182,19 +188,68 @@ def _manifest_from_sheet(grid: Grid) -> dict:
     for number, row in enumerate(grid.rows, start=1):
         if not row or not row[0].text or row[0].text.startswith("#"):
             continue
-        key = row[0].text.strip()
+        key = unicodedata.normalize("NFKC", row[0].text).strip()
         if key in ("key", "键", "项目"):
             continue
         cell = row[1] if len(row) > 1 else Cell("")
         value: Any = cell.value if cell.value is not None else cell.text
         if isinstance(value, dt.datetime):
             value = value.date()
+        if isinstance(value, str):
+            value = _unquoted(value.strip())
+        if value == "" and not key.startswith("submission."):
+            continue  # a table, fund or date left empty is not given
         parts = key.split(".")
         if len(parts) != 2:
             raise PackageError(f"清单键“{key}”应写作“分组.名称”，如 submission.year", file=grid.file,
                                sheet=grid.sheet, row=number, column="A")
         data.setdefault(parts[0], {})[parts[1]] = value
     return data
+
+
+# a value typed between quotation marks in a cell: the quotes are not part of it
+_CELL_QUOTES = re.compile(r'^(?:"(.*)"|“(.*)”|‘(.*)’|「(.*)」|『(.*)』)$')
+
+
+def _unquoted(text: str) -> str:
+    match = _CELL_QUOTES.match(text)
+    return next(g for g in match.groups() if g is not None).strip() if match else text
+
+
+# each level's key, its name in documents, then the other words a manifest may use for it
+FUNDING_LEVEL_WORDS = {
+    "central": ("central", "中央财政", "中央"),
+    "regional": ("regional", "自治区本级财政", "自治区本级", "自治区", "自治区财政", "省级", "省本级"),
+}
+_BOOLEAN_WORDS = {True: ("true", "是", "1", "yes", "y"), False: ("false", "否", "0", "no", "n", "")}
+
+
+def _word(value: Any) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
+
+
+def _program_key(value: Any) -> str | None:
+    """The program a manifest names by its key or its Chinese name."""
+    word = _word(value)
+    return next((p.key for p in PROGRAMS.values() if word in (p.key, _word(p.name), _word(p.subject))), None)
+
+
+def _year(value: Any) -> Any:
+    """2024, 2024.0, '2024', '２０２４', '2024年', '2024年度' -> 2024; anything else unchanged."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str):
+        found = re.fullmatch(r"(\d{4})(年度?)?", _word(value))
+        if found:
+            return int(found.group(1))
+    return value
+
+
+def _boolean(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    word = _word(value)
+    return next((truth for truth, words in _BOOLEAN_WORDS.items() if word in words), None)
 
 
 def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
@@ -207,19 +262,21 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     for key in ("program", "jurisdiction", "year"):
         if key not in sub or sub[key] in ("", None):
             raise fail(f"清单缺少必填项 submission.{key}", f"submission.{key}")
-    program = str(sub["program"]).strip()
-    if program not in PROGRAMS:
-        raise fail(f"未知的项目类型“{program}”，应为 {'、'.join(PROGRAMS)} 之一", "submission.program")
-    year = sub["year"]
-    if isinstance(year, float) and year.is_integer():
-        year = int(year)
-    if isinstance(year, str) and year.strip().isdigit():
-        year = int(year.strip())
+    program = _program_key(sub["program"])
+    if program is None:
+        known = "、".join(f"{p.key}（{p.name}）" for p in PROGRAMS.values())
+        raise fail(f"未知的项目类型“{sub['program']}”，应为 {known} 之一", "submission.program")
+    year = _year(sub["year"])
     if not isinstance(year, int) or isinstance(year, bool) or not 1990 <= year <= 2100:
-        raise fail(f"运行年度应为四位整数年份，实为“{year}”", "submission.year")
-    level = str(sub.get("funding_level", "central")).strip()
-    if level not in FUNDING_LEVELS:
-        raise fail(f"资金层级应为 central 或 regional，实为“{level}”", "submission.funding_level")
+        raise fail(f"运行年度应为四位整数年份，实为“{year}”，请只写四位数字，如 2024", "submission.year")
+    level = next((key for key, words in FUNDING_LEVEL_WORDS.items()
+                  if _word(sub.get("funding_level", "central")) in map(_word, words)), None)
+    if level is None:
+        raise fail(f"资金层级应为 central（中央财政）或 regional（自治区本级财政），实为“{sub.get('funding_level')}”",
+                   "submission.funding_level")
+    example = _boolean(sub.get("example", False))
+    if example is None:
+        raise fail(f"示例数据标记应为 true（是）或 false（否），实为“{sub.get('example')}”", "submission.example")
     unit = _unit_key(sub.get("amount_unit", "yuan"))
     if unit is None:
         raise fail(f"金额单位应为 yuan（元）或 wan（万元），实为“{sub.get('amount_unit')}”", "submission.amount_unit")
@@ -232,6 +289,13 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     for name in tables:
         if name not in TABLES:
             raise fail(f"未知的表名“{name}”，可用的表：{'、'.join(TABLES)}", f"tables.{name}")
+        if isinstance(tables[name], list):
+            # a roster-sized table may come in several files or sheets (Excel's row limit)
+            if not TABLES[name].large:
+                raise fail(f"表“{name}”只能对应一个文件；只有名册类大表可列出多个文件或工作表", f"tables.{name}")
+            if not tables[name] or not all(isinstance(v, str) for v in tables[name]):
+                raise fail(f"表“{name}”应列出一个或多个文件名", f"tables.{name}")
+            tables[name] = "; ".join(tables[name])
     units = {}
     for name, value in data.get("units", {}).items():
         units[name] = _unit_key(value)
@@ -246,6 +310,7 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
     dates = {}
     for name, value in data.get("dates", {}).items():
         dates[name] = _as_date(value, lambda: fail(f"日期 dates.{name} 应写作 YYYY-MM-DD，实为“{value}”", f"dates.{name}"))
+    report = _report_section(data.get("report", {}), fail)
     return Manifest(
         program=program,
         jurisdiction=str(sub["jurisdiction"]).strip(),
@@ -254,13 +319,45 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
         submitter=str(sub.get("submitter", "")).strip(),
         reviewer=str(sub.get("reviewer", "")).strip(),
         amount_unit=unit,
-        example=bool(sub.get("example", False)),
+        example=example,
         area="".join(str(sub.get("area") or "").split()),
-        tables={k: str(v) for k, v in tables.items()},
+        tables={k: str(v).strip() for k, v in tables.items() if str(v).strip()},
         units=units,
         funds=funds,
         dates=dates,
+        report=report,
     )
+
+
+# [report]: the signer's words a review prints (GB/T 9704-2012 7.2.4, 7.3.6, 8.1)
+REPORT_KEYS = {"doc_number": "发文字号", "contact": "联系人", "phone": "联系电话", "cc": "抄送机关"}
+
+
+def split_recipients(text: str) -> list[str]:
+    """'财政部社会保障司、国家医保局' (or separated by ，,；; or lines) -> the names, in order."""
+    return [part.strip() for part in re.split(r"[、，,；;\n]", text) if part.strip()]
+
+
+def _report_section(section: Any, fail) -> dict[str, Any]:
+    """The manifest's ``[report]``: doc_number, contact, phone as text; cc as a list of names
+    (or one text with the names separated by 、 or commas)."""
+    if not isinstance(section, dict):
+        raise fail("清单中的 report 应为一节（[report]，其下逐行写“名称 = 值”），实为单个值", "report")
+    report: dict[str, Any] = {}
+    for key, value in section.items():
+        if key not in REPORT_KEYS:
+            known = "、".join(f"{k}（{v}）" for k, v in REPORT_KEYS.items())
+            raise fail(f"未知的项“{key}”，[report] 可写：{known}", f"report.{key}")
+        if key == "cc":
+            names = value if isinstance(value, list) else [value]
+            report[key] = [part for name in names for part in split_recipients(str(name))]
+        elif isinstance(value, (dict, list)):
+            raise fail(f"{REPORT_KEYS[key]}应为一段文字", f"report.{key}")
+        else:  # a telephone typed into a number cell of the manifest sheet reads as 4711234567.0
+            text = str(int(value) if isinstance(value, float) and value.is_integer() else value).strip()
+            if text:
+                report[key] = text
+    return report
 
 
 def _unit_key(value: Any) -> str | None:
@@ -399,7 +496,7 @@ def _resolve_columns(spec: TableSpec, header: Header, manifest: Manifest, grid: 
                                file=grid.file, sheet=grid.sheet, row=header.top + 1,
                                column=second.written)
         column = found[0]
-        if (column.level in FUNDING_LEVELS and column.level != manifest.funding_level
+        if (column.level in FUNDING_LEVEL_WORDS and column.level != manifest.funding_level
                 and spec.column(canonical).kind == "amount"):  # '省级补助标准' is a standard, not money
             level_names = {"central": "中央", "regional": "自治区"}
             raise PackageError(
@@ -477,6 +574,8 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
     own = Problems() if problems is None else problems
     before = own.total
     spec = TABLES[name]
+    if not any(cell.text for row in grid.rows for cell in row):
+        raise EmptyTable("工作表为空" if grid.sheet else "文件为空", file=grid.file, sheet=grid.sheet)
     header = find_header(grid, spec)
 
     chosen, other_columns, set_aside = _resolve_columns(spec, header, manifest, grid, name, notes)
@@ -583,6 +682,9 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             unit, factor = units[column]
             try:
                 record[column], tol[column] = _convert(cell, kinds[column], unit, where, factor)
+                if kind == "data" and record[column] is not None and (
+                        spec.column(column).choices or kinds[column] == "month"):
+                    record[column] = _enumerated(spec.column(column), cell, manifest.year, where)
             except PackageError as error:
                 own.add(error)
                 record[column], tol[column] = None, None
@@ -591,6 +693,10 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             if _hidden_digits(cell):
                 hidden.setdefault(column, []).append(index + 1)
         if kind == "data":
+            for column in columns:  # a required column only a 合计 row may leave empty (ColumnSpec.nullable)
+                if spec.column(column).required and spec.column(column).nullable and record[column] is None:
+                    own.add(PackageError("此处不得为空（只有合计行可以不填）", file=grid.file, sheet=grid.sheet,
+                                         row=index + 1, column=headers[column]))
             for column in columns:
                 data[column].append(record[column])
             for column in tolerances:
@@ -652,7 +758,7 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
             own.raise_if_any()
         return None
     if not row_numbers:
-        raise PackageError("表中没有数据行", file=grid.file, sheet=grid.sheet)
+        raise EmptyTable("表中没有数据行", file=grid.file, sheet=grid.sheet)
     schema = {c: KIND_DTYPES[spec.column(c).kind] for c in columns}
     schema.update({k: DECIMAL for k in extra_kinds})
     frame = pl.DataFrame(
@@ -671,6 +777,15 @@ def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | 
                  totals=totals, subtotals=subtotals, extra_kinds=extra_kinds)
 
 
+def _enumerated(column: ColumnSpec, cell: Cell, year: int, where: dict) -> Any:
+    """An enumerated word as its canonical value ('城镇职工' -> 'employee'), a month as its first
+    day, so that no check meets a word it does not know; anything else is refused here."""
+    value = column.read(cell.value if isinstance(cell.value, dt.date) else cell.text, year)
+    if value is None:
+        raise PackageError(f"{column.label}应为{column.allowed()}，实为“{cell.text}”", **where)
+    return value
+
+
 def _convert(cell: Cell, kind: str, unit: str, where: dict, factor: int = 1) -> tuple[Any, Any]:
     """A cell's typed value and, for an amount (or a count written in 万人), its tolerance in 元
     (persons). ``unit`` is the money unit of the column, ``factor`` the persons a count's unit
@@ -678,7 +793,7 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict, factor: int = 1) -> 
     text = without_invisible(cell.text)
     if not text.strip() or is_empty_mark(text):
         return None, None
-    if kind == "text":
+    if kind in ("text", "month"):
         return text.strip(), None
     if kind == "date":
         return _as_date(cell.value if cell.value is not None else text,
@@ -763,7 +878,7 @@ def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[st
         schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
         problems = Problems()
-        seen_regions = set()
+        seen = set()
         for case in exc.failure_cases.sort("index", nulls_last=True).iter_rows(named=True):
             column = case["column"]
             row = frame["_row"][case["index"]] if case["index"] is not None else None
@@ -773,16 +888,20 @@ def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[st
             elif check.startswith("greater_than_or_equal_to"):
                 message = f"人数不得为负数，实为“{case['failure_case']}”"
             elif "unique" in check or "duplicated" in check:
-                # the failure case is the whole row; name the region and every row that repeats it
-                region = frame[spec.key][case["index"]] if case["index"] is not None else None
-                if region in seen_regions:
+                # the failure case is the whole row; name the region and every row that repeats it, once
+                keys = list(spec.unique) if spec.unique and all(c in frame.columns for c in spec.unique) else [spec.key]
+                values = {c: frame[c][case["index"]] if case["index"] is not None else None for c in keys}
+                if tuple(values.values()) in seen:
                     continue
-                seen_regions.add(region)
-                rows = frame.filter(pl.col(spec.key).eq_missing(region))["_row"].to_list()
+                seen.add(tuple(values.values()))
+                rows = frame.filter(pl.all_horizontal(pl.col(c).eq_missing(v) for c, v in values.items()))["_row"].to_list()
                 row = rows[0] if rows else row
-                message = (f"同一地区“{region}”出现多行（{'、'.join(f'第{r}行' for r in rows)}），"
-                           "每个地区应只有一行")
-                column = spec.key
+                what = "、".join(f"{'地区' if c == 'region' else spec.column(c).label}“"
+                                f"{spec.column(c).word(v) if spec.column(c).choices else v}”" for c, v in values.items())
+                each = "每个地区" if keys == ["region"] else "同一" + "、".join(
+                    "地区" if c == "region" else spec.column(c).label for c in keys)
+                message = f"同一{what}出现多行（{'、'.join(f'第{r}行' for r in rows)}），{each}应只有一行"
+                column = keys[0]
             else:
                 message = f"不符合表结构要求（{check}）"
             problems.add(PackageError(message, file=grid.file, sheet=grid.sheet, row=row,
@@ -808,61 +927,24 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-# an ID column that passed through a spreadsheet as numbers: 1.50102E+17
-_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
-_SAMPLE_BYTES = 1 << 16
+def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list[Input]) -> list:
+    """The files (or sheets) of a roster-sized table, sniffed by ``auditkit.enrollment.sources``:
+    encodings, separators, workbooks, and numbers Excel has already spoiled. Each file's SHA-256
+    goes into ``inputs`` once."""
+    from auditkit.enrollment.sources import references, sniff
 
-
-def _refuse_numeric_ids(name: str, path: Path, shown: str) -> None:
-    """Refuse a roster-sized table whose ID column came through as numbers: a Parquet column of
-    an integer, float or decimal type, or a CSV whose first rows write IDs as 1.50102E+17.
-    Leading zeros and the X check character are gone then, so no ID can be verified; counting
-    such records as invalid (EN002) would blame the region for the export. Only the schema and
-    the first 64 KiB are read, so a large roster costs nothing here."""
-    spec = TABLES[name]
-    problem = None
-    if path.suffix.lower() == ".parquet":
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        try:
-            schema = pq.read_schema(path)
-        except Exception:  # an unreadable file is reported when the engine scans it
-            return
-        for field_ in schema:
-            if spec.match(field_.name) == "person_id" and (
-                    pa.types.is_integer(field_.type) or pa.types.is_floating(field_.type)
-                    or pa.types.is_decimal(field_.type)):
-                problem = (field_.name, None, f"数值型（{field_.type}）")
-                break
-    elif path.suffix.lower() == ".csv":
-        import csv
-        import io
-
-        with path.open("rb") as handle:
-            head = handle.read(_SAMPLE_BYTES)
-        try:
-            text = head.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:  # a character cut at the sample's end, or GB18030
-            cut = exc.start >= len(head) - 3 and len(head) == _SAMPLE_BYTES
-            text = head[:exc.start].decode("utf-8-sig") if cut else head.decode("gb18030", errors="ignore")
-        try:
-            rows = list(csv.reader(io.StringIO(text, newline=None)))
-        except csv.Error:  # not this sample's to judge: the engine reads the file and says
-            return
-        header = rows[0] if rows else []
-        positions = [i for i, h in enumerate(header) if spec.match(h.strip()) == "person_id"]
-        for number, row in enumerate(rows[1:-1], start=2):  # the last row may be cut off
-            for i in positions:
-                if i < len(row) and _SCIENTIFIC.match(row[i].strip()):
-                    problem = (header[i], number, f"科学计数法数值（“{row[i].strip()}”）")
-                    break
-            if problem:
-                break
-    if problem:
-        column, row, written = problem
-        raise PackageError(f"身份证号列为{written}，前导零和末位校验码 X 已丢失，无法核验身份证号；"
-                           "请将该列设为文本格式后重新导出", file=shown, row=row, column=column)
+    parts = []
+    for written in references(reference):
+        relative, _, sheet = written.partition("#")
+        file_path = path if (path.is_file() and not relative) else _inside(
+            root, relative, MANIFEST if path.is_dir() else path.name)
+        shown = written if sheet else (relative or path.name)
+        if not file_path.is_file():
+            raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=relative or path.name)
+        if file_path != path and not any((i.table, i.path) == (name, relative) for i in inputs):
+            inputs.append(Input(name, relative, _sha256(file_path)))
+        parts.extend(sniff(name, file_path, sheet or None, shown))
+    return parts
 
 
 def load_package(path: str | Path) -> Submission:
@@ -890,11 +972,17 @@ def load_package(path: str | Path) -> Submission:
 
     tables: dict[str, Table] = {}
     large: dict[str, Path] = {}
+    not_given: dict[str, str] = {}
     inputs = [manifest_input]
     notes = ReadingNotes()
+    large_parts: dict[str, list] = {}
     problems = Problems()  # every table's problems, reported together
     for name, reference in sorted(manifest.tables.items()):
         try:
+            if TABLES[name].large:
+                large_parts[name] = _large_parts(name, reference, path, root, inputs)
+                large[name] = large_parts[name][0].path  # scanned by the enrollment engine, never loaded here
+                continue
             relative, _, sheet = reference.partition("#")
             if path.is_file() and not relative:
                 file_path = path
@@ -905,19 +993,48 @@ def load_package(path: str | Path) -> Submission:
                 raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
             if file_path != path:
                 inputs.append(Input(name, shown, _sha256(file_path)))
-            if TABLES[name].large:
-                _refuse_numeric_ids(name, file_path, shown)
-                large[name] = file_path  # scanned by the enrollment engine, never loaded here
+            if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
+                from auditkit.feedback import load_feedback
+
+                try:
+                    tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+                except PackageError as error:  # a form left empty (the template's sheet) is not given
+                    try:
+                        load_table(name, read_grid(file_path, sheet or None, shown, workbooks), manifest, ReadingNotes())
+                    except EmptyTable as empty:
+                        not_given[name] = _not_given(name, empty, manifest)
+                        continue
+                    except PackageError:
+                        pass
+                    raise error
                 continue
             grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
             _note_format(notes, grid, name)
-            loaded = load_table(name, grid, manifest, notes, problems)
+            try:
+                loaded = load_table(name, grid, manifest, notes, problems)
+            except EmptyTable as empty:
+                not_given[name] = _not_given(name, empty, manifest)
+                continue
             if loaded is not None:
                 tables[name] = loaded
         except PackageError as error:
             problems.add(error)
     problems.raise_if_any()
-    return Submission(path, manifest, tables, inputs, large, notes=notes)
+    if not_given and not tables and not large:
+        raise PackageError(f"清单所列的表（{'、'.join(TABLES[n].label for n in not_given)}）均未填写数据，没有可审核的内容",
+                           file=path.name)
+    return Submission(path, manifest, tables, inputs, large, large_parts=large_parts, notes=notes,
+                      not_given=not_given)
+
+
+def _not_given(name: str, empty: EmptyTable, manifest: Manifest) -> str:
+    """Where an empty table was listed, when the program lets it stay empty; else a refusal
+    saying which table must be filled."""
+    if name in PROGRAMS[manifest.program].required:
+        label = TABLES[name].label
+        raise PackageError(f"{label}是{PROGRAMS[manifest.program].name}的必填表，{empty.message}；"
+                           f"请在表头下逐行填写后再运行", file=empty.file, sheet=empty.sheet)
+    return empty.file + (f"#{empty.sheet}" if empty.sheet else "")
 
 
 def _note_format(notes: ReadingNotes, grid: Grid, table: str | None) -> None:

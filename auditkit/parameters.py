@@ -18,7 +18,8 @@ kind               written                                              read as
 ``days``           30, "30日", "30天"                                   int ≥ 1
 ``day_of_month``   10, "10日", "每月10日"                                int 1–31
 ``month_day``      "06-30", "6-30", "06/30", "6.30", "6月30日", "6月底"   MonthDay(6, 30)
-``date``           2024-06-30 (TOML date), "2024-06-30", "2024年6月30日"  datetime.date
+``date``           2024-06-30 (TOML date), "2024/6/30", "2024年6月30日"   datetime.date
+                   (``auditkit.dates.parse_date``)
 ``yes_no``         true/false, "是"/"否", 1/0                            bool
 ``choice``         one of the declared words (or a Chinese alias)       the canonical word
 ``code``           "2101202", 2101202                                   str of digits
@@ -42,6 +43,8 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, NamedTuple
+
+from auditkit.dates import parse_date
 
 
 class MonthDay(NamedTuple):
@@ -169,13 +172,7 @@ def read_date(value: Any) -> dt.date | None:
         return value.date() if value.time() == dt.time() else None
     if isinstance(value, dt.date):
         return value
-    if not isinstance(value, str):
-        return None
-    match = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", _text(value))
-    try:
-        return dt.date(*map(int, match.groups())) if match else None
-    except ValueError:
-        return None
+    return parse_date(value) if isinstance(value, str) else None
 
 
 _YES = {"true", "yes", "y", "是", "开", "启用", "1"}
@@ -295,9 +292,18 @@ PARAMETERS: dict[str, ParamSpec] = {spec.key: spec for spec in (
     _p("deadline.assistance_budget_days", "days", "医疗救助预算正式下达期限", "Days after the congress approves the budget (DL008).", "日"),
     _p("deadline.pooling_upload_day", "day_of_month", "医保基金每月上划期限", "Uploads are due by this day of the next month (DL009).", "日"),
     # enrollment
+    _p("review.material_request", "yes_no", "审核所需材料清单", "MT001: the jurisdiction's rules name the material a review needs (000 第十五、十六条)."),
+    _p("review.copies_to_supervisor", "yes_no", "文件抄送监管局", "CC001: the jurisdiction's rules require copies to the 监管局 (000 第九、十四、十五条; 001 第七、九条)."),
+    _p("direct_funds.tag", "code", "直达资金标识代码", "DF001, DF002: the code of the direct-fund tag (004 三: 01 自治区直达资金)."),
+    _p("feedback.monthly", "yes_no", "按月报送财政资金使用跟踪反馈表", "UF001-UF003: the jurisdiction asks a monthly feedback form (004 五、附件3)."),
+    _p("prior_year.enrollment_gap", "share", "参保人数变动幅度提示阈值",
+       "YY001: a region's change in verified enrollment against last year that differs from the "
+       "median change of the regions by more than this share is noted."),
     _p("enrollment.census_day", "month_day", "参保人数统计时点", "The day the enrolled count is taken (6月底)."),
     _p("enrollment.duplicate_keep", "choice", "重复参保记录的处理", "Which of a person's records in two 盟市 is kept (第十七条).",
        choices=(("earliest", "最早", "保留最早", "保留参保日期最早的"), ("none", "全部剔除", "均不计入", "不保留"))),
+    _p("enrollment.exclude_enrolled_after_census", "yes_no", "6月30日后参保的记录是否剔除",
+       "EN010: a roster record enrolled after the census day is not in the June-30 count (第十条)."),
     _p("enrollment.settlement_region_exceptions", "code_map", "旗县结算地区例外",
        "County code -> settlement region code, where the first four digits + 00 do not apply."),
     # medical assistance (内蒙古自治区医疗救助补助资金管理办法 第六条、第七条)

@@ -38,6 +38,12 @@ FAMILIES: tuple[Family, ...] = (
     Family("PL", "盟级统筹基金管理方面"),
     Family("CT", "缴费及自治区级统筹方面"),
     Family("PF", "绩效目标及预算科目方面"),
+    Family("DF", "直达资金管理方面"),
+    Family("UF", "资金使用跟踪反馈方面"),
+    Family("IC", "居民个人缴费方面"),
+    Family("CC", "文件抄送方面"),
+    Family("MT", "审核材料方面"),
+    Family("YY", "与上年审核结果对比方面"),
     Family("IN", "数据读取方面"),
 )
 OTHER_FAMILY = "其他方面"  # the heading of a code no family declares (a user's own check)
@@ -82,6 +88,9 @@ class Program:
     required: tuple[str, ...]  # tables the template's sheets must fill; the others may stay empty
     families: tuple[str, ...]  # the prefixes of the check families that apply
     assessment: Assessment | None = None
+    # the manifest's [funds] and [dates] this program's checks read: key -> what it is, in Chinese
+    funds: tuple[tuple[str, str], ...] = ()
+    dates: tuple[tuple[str, str], ...] = ()
 
     @property
     def sheets(self) -> tuple[str, ...]:
@@ -103,20 +112,25 @@ _PROGRAMS = (
     Program(
         "resident-subsidy", "城乡居民基本医疗保险补助资金结算", "城乡居民基本医疗保险补助资金结算",
         tables=("settlement", "local_funds", "payments", "documents", "filings", "reward", "students",
-                "performance", "roster", "national_list", "other_coverage", "deaths"),
+                "performance", "individual_contributions", "feedback", "roster", "national_list", "other_coverage", "deaths"),
         required=("settlement",),
-        families=("IN", "ST", "AR", "FE", "EN", "US", "RW", "DS", "DL", "PF"),
+        families=("IN", "ST", "AR", "FE", "EN", "US", "RW", "DS", "DL", "PF", "IC", "CC", "MT", "YY", "DF", "UF"),
         assessment=Assessment("settlement", _settlement, (
             "enrolled", "entitled", "preallocated", "arrival_rate", "arrival_deduction",
             "over_report_deduction", "settlement", "next_preallocated")),
+        funds=(("reward", "奖励补助资金总额（RW001 按参保人数分配）"),),
     ),
     Program(
         "medical-assistance", "医疗救助补助资金分配", "医疗救助补助资金分配",
         tables=("assistance", "documents", "filings", "performance"),
         required=("assistance",),
-        families=("IN", "ST", "AL", "DL", "PF"),
+        families=("IN", "ST", "AL", "DL", "PF", "CC", "MT", "DF", "UF"),
         assessment=Assessment("assistance", _allocation,
                               ("fund", "allocated", "need_share", "performance_share")),
+        funds=(("urban_rural", "城乡医疗救助补助资金总额（AL001 按因素法分配）"),
+               ("emergency", "疾病应急救助资金总额（AL002 按因素法分配）"),
+               ("prior_execution", "本年度医疗救助资金执行数（DL007 提前下达比例的计算基数）")),
+        dates=(("budget_approved_on", "人民代表大会批准本年度预算的日期（DL008）"),),
     ),
     Program(
         "pooling", "医疗保险基金盟级统筹", "医疗保险基金盟级统筹",
@@ -129,6 +143,7 @@ _PROGRAMS = (
         tables=("contribution_bases", "contributions", "fund_budgets"),
         required=(),
         families=("IN", "ST", "CT", "PF"),
+        funds=(("average_wage", "上年度全区全口径城镇单位就业人员平均工资（CT001 缴费基数上下限的计算基数）"),),
     ),
 )
 

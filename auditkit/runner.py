@@ -10,6 +10,7 @@ from auditkit.package import Submission
 from auditkit.programs import PROGRAMS
 from auditkit.registry import CheckSpec, NotRun
 from auditkit.rulebook import Rulebook
+from auditkit.schemas import TABLES
 
 @dataclass
 class Skipped:
@@ -40,12 +41,25 @@ def _param_year(expression: str, year: int) -> tuple[str, int | None]:
     return name, year + int(match.group(1) or 0)
 
 
+_OPTIONS = {"prior_year": "未提供上年审核结果（--prior-year）"}
+
+
 def _missing(sub: Submission, need: str) -> str | None:
+    if need.startswith("option:"):  # a run option, such as --prior-year
+        option = need.partition(":")[2]
+        return None if sub.options.get(option) else _OPTIONS.get(option, f"未提供 {option}")
     table, _, column = need.partition(".")
+    from auditkit.schemas import TABLES
+
+    spec = TABLES.get(table)
+    label = spec.label if spec else table  # the table's Chinese name: 参保人员名册, not roster
+    if table in sub.not_given:
+        return f"{label}未填写数据（{sub.not_given[table]}），视为未报送"
     if table not in sub.tables and table not in sub.large:
-        return f"数据包中没有 {table} 表"
+        return f"数据包中没有{label}"
     if column and not sub.has(table, column):
-        return f"{table} 表中没有 {column} 列"
+        known = next((c for c in spec.columns if c.name == column), None) if spec else None
+        return f"{label}中没有“{known.label if known else column}”列"
     return None
 
 
@@ -90,6 +104,14 @@ def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Resu
             finding.title = finding.title or spec.title
             finding.criteria = finding.criteria or spec.criteria
             finding.severity = finding.severity or spec.severity
+            result.findings.append(finding)
+    ran = {spec.code for spec in specs} - {s.code for s in result.skipped}
+    if "YY001" in ran and sub.options.get("prior_year"):
+        from auditkit.prior import load_prior, recurring
+
+        for finding in recurring(result.findings, load_prior(sub.options["prior_year"])):
+            finding.code, finding.title = "YY001", "与上年审核结果对比需关注的事项"
+            finding.criteria = next(s for s in specs if s.code == "YY001").criteria
             result.findings.append(finding)
     assessment = PROGRAMS[sub.manifest.program].assessment
     if assessment is not None and assessment.table in sub.tables:

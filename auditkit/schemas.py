@@ -4,15 +4,22 @@ that real forms use for them, and the pandera schema that a loaded table must fi
 Kinds: ``text``; ``amount`` (money, converted to 元 as exact decimals, with a tolerance column);
 ``per_head`` (元 per person, such as the standard: never scaled by a 万元 unit, never summed
 into a total); ``count`` (persons, non-negative integers, never scaled); ``share`` (a fraction; 80, 80% and 0.8
-mean the same); ``date``. Roster-sized tables are not loaded here: they are scanned lazily by the
-enrollment engine.
+mean the same); ``date``; ``month`` (a month, held as its first day: '2023-01', '2023年1月', or
+'1月' of the package's year). Roster-sized tables are not loaded here: they are scanned lazily by
+the enrollment engine.
+
+An enumerated text column (``ColumnSpec.choices``: scheme, category, fund, level, purpose …) is
+read into its canonical word when the table is loaded, so that a check never meets a word it
+does not know: an unknown word is refused there, naming the cell and listing the words allowed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
+import datetime as dt
+import re
+import unicodedata
 import warnings
+from dataclasses import dataclass, field
 
 import polars as pl
 
@@ -31,9 +38,27 @@ KIND_DTYPES = {
     "count": pl.Int64,
     "share": DECIMAL,
     "date": pl.Date,
+    "month": pl.Date,  # the month's first day
 }
 
-KIND_NAMES = {"text": "文字", "amount": "金额", "per_head": "人均金额（元）", "count": "人数（非负整数）", "share": "比例", "date": "日期"}
+KIND_NAMES = {"text": "文字", "amount": "金额", "per_head": "人均金额（元）", "count": "人数（非负整数）", "share": "比例", "date": "日期",
+              "month": "月份"}
+
+_MONTH = re.compile(r"(?:(\d{4})[-/.年])?(\d{1,2})月?")
+
+
+def read_month(value, year: int) -> dt.date | None:
+    """'2023-01', '2023/1', '2023.01', '2023年1月' -> 2023-01-01; '1月' or '1' -> January of
+    ``year`` (the package's); a date cell -> its month. None when it is not a month."""
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.replace(day=1)
+    match = _MONTH.fullmatch(re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))))
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        return None
+    written_year = int(match.group(1) or year)
+    return dt.date(written_year, int(match.group(2)), 1) if 1900 <= written_year <= 2099 else None
 
 
 @dataclass(frozen=True)
@@ -43,9 +68,11 @@ class ColumnSpec:
     required: bool = False
     aliases: tuple[str, ...] = ()
     label: str = ""  # the Chinese name used in messages when the header is not known
-    # an enumerated text column: groups of accepted words, the first of each group canonical
-    # (("central", "中央"), ("regional", "自治区")); empty for a free text column
+    # an enumerated text column: groups of accepted words, the first of each group canonical,
+    # the last the word messages name (("central", "中央财政", "中央"), ...); empty for free text
     choices: tuple[tuple[str, ...], ...] = ()
+    # endings any accepted word may carry: '城乡医疗救助' + '补助资金'
+    suffixes: tuple[str, ...] = ()
     # a required column whose cells may be empty on some rows (None: empty cells allowed exactly
     # when the column is optional); the fund of an assistance table's 合计 row, for one
     nullable: bool | None = None
@@ -54,8 +81,26 @@ class ColumnSpec:
         """The canonical word of an enumerated column's value ('中央' -> 'central'), or None."""
         if value is None:
             return None
-        text = "".join(str(value).split())
-        return next((group[0] for group in self.choices if text in group), None)
+        text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(value))).lower()
+        stems = [text] + [text[: -len(s)] for s in self.suffixes if text.endswith(s) and len(text) > len(s)]
+        return next((group[0] for stem in stems for group in self.choices if stem in group), None)
+
+    def word(self, canonical: str) -> str:
+        """The word messages use for a canonical value ('central' -> '中央')."""
+        return next((group[-1] for group in self.choices if group[0] == canonical), canonical)
+
+    def allowed(self) -> str:
+        """The words accepted, for the message that refuses one: '中央、自治区、盟市、旗县之一（也可写作
+        “中央财政”“自治区财政”“省级”…）'."""
+        if self.kind == "month":
+            return "月份（如 2023-01、2023年1月，或本年度的 1月）"
+        others = [w for group in self.choices for w in group[1:-1] if not w.isascii()]
+        return ("、".join(group[-1] for group in self.choices) + "之一"
+                + (f"（也可写作{''.join(f'“{w}”' for w in others)}）" if others else ""))
+
+    def read(self, value, year: int):
+        """An enumerated word as its canonical value, a month as its first day; None if neither."""
+        return read_month(value, year) if self.kind == "month" else self.canonical(value)
 
 
 @dataclass(frozen=True)
@@ -64,6 +109,7 @@ class TableSpec:
     label: str
     columns: tuple[ColumnSpec, ...]
     key: str | None = "region"  # the column that names a row's region; rows are unique by it
+    unique: tuple[str, ...] = ()  # columns whose values together are unique, when not the key alone
     has_total: bool = True
     large: bool = False  # scanned lazily, never loaded whole
     description: str = ""
@@ -90,12 +136,13 @@ class TableSpec:
             checks = []
             if spec.kind == "count":
                 checks.append(pa.Check.ge(0))
-            if spec.choices:
-                words = [word for group in spec.choices for word in group]
-                checks.append(pa.Check.isin(words, error=f"{spec.label}应为{'、'.join(g[-1] for g in spec.choices)}之一"))
+            if spec.choices:  # the loader has turned every word into its canonical form
+                checks.append(pa.Check.isin([group[0] for group in spec.choices], error=f"{spec.label}应为{spec.allowed()}"))
             nullable = spec.nullable if spec.nullable is not None else not spec.required
             columns[name] = pa.Column(KIND_DTYPES[spec.kind], checks=checks, nullable=nullable)
         unique = [self.key] if self.key and self.key in present else None
+        if self.unique and all(column in present for column in self.unique):
+            unique = list(self.unique)
         return pa.DataFrameSchema(columns, unique=unique, strict=False)
 
 
@@ -112,6 +159,10 @@ def _norm(header: str) -> str:
 
 def _c(name, kind, *aliases, required=False, label=""):
     return ColumnSpec(name, kind, required, tuple(aliases), label or (aliases[0] if aliases else name))
+
+
+def _enum(name, groups, *aliases, required=False, suffixes=()):
+    return ColumnSpec(name, "text", required, tuple(aliases), aliases[0], choices=groups, suffixes=suffixes)
 
 
 # the region headers forms print: 地区, 盟市, 县区, 旗县区, 县（市、区）, 单位名称 … (compared after NFKC, so
@@ -170,10 +221,10 @@ _table(TableSpec("performance", "绩效目标表", (
 ), key=None, has_total=False))
 
 _table(TableSpec("roster", "参保人员名册", (
-    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码"),
-    _c("scheme", "text", "险种", "参保险种"),
-    _c("region_code", "text", "参保地区划代码", "区划代码", "行政区划代码"),
-    _c("enrolled_on", "date", "参保日期"),
+    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码", "公民身份证号码", "证件号码"),
+    _c("scheme", "text", "险种", "参保险种", "险种类型", "参保险种类型"),
+    _c("region_code", "text", "参保地区划代码", "区划代码", "行政区划代码", "参保地行政区划代码"),
+    _c("enrolled_on", "date", "参保日期", "参保时间", "参保登记日期", "参保开始日期"),
     _c("name", "text", "姓名"),
 ), key=None, has_total=False, large=True))
 
@@ -181,8 +232,8 @@ for _name, _label in (("national_list", "跨省重复参保名单"), ("other_cov
     _table(TableSpec(_name, _label, (_c("person_id", "text", "身份证号", "公民身份号码", required=True),),
                      key=None, has_total=False, large=True))
 _table(TableSpec("deaths", "死亡人员名单", (
-    _c("person_id", "text", "身份证号", "公民身份号码", required=True),
-    _c("died_on", "date", "死亡日期", required=True),
+    _c("person_id", "text", "身份证号", "公民身份号码", "身份证号码", "公民身份证号码", "证件号码", required=True),
+    _c("died_on", "date", "死亡日期", "死亡时间", required=True),
 ), key=None, has_total=False, large=True))
 
 
@@ -196,11 +247,16 @@ def spec_for(table: str) -> TableSpec | None:
 # declares scales numerator and sum alike and cancels; what the amount kind gives is exact
 # decimals, a clear error for a non-number and a tolerance column. A 0.9 fiscal factor stays 0.9
 # (a share would read 1.2 as 1.2%). See docs/tables.md.
+# 001 第二条's two funds; seed 001 heads the second formula 疟疾应急救助资金, a typo accepted as written
+FUNDS = (("urban_rural", "urban-rural", "城乡医疗救助"), ("emergency", "疟疾应急救助", "疾病应急救助"))
+
 _table(TableSpec("assistance", "医疗救助补助资金分配表", (
     REGION,
     REGION_CODE,
-    # required, but a 合计 row may leave it empty: it totals the table's one fund
-    ColumnSpec("fund", "text", True, ("资金类别", "资金名称", "项目"), "资金类别", nullable=True),
+    # required, but a 合计 row may leave it empty: it totals the table's one fund (the loader
+    # refuses an empty fund on any other row)
+    ColumnSpec("fund", "text", True, ("资金类别", "资金名称", "项目"), "资金类别", choices=FUNDS,
+               suffixes=("补助资金", "资金", "补助"), nullable=True),
     _c("need", "amount", "一般需求因素", "需求因素", "救助需求因素"),
     _c("tier_share", "share", "按地区分档分担比例", "分档分担比例", "分担比例"),
     # not required: offices publish allocations without their factors (AL001/AL002 then not run)
@@ -209,17 +265,25 @@ _table(TableSpec("assistance", "医疗救助补助资金分配表", (
     _c("incidence", "amount", "发病率"),
     _c("fiscal", "amount", "财力因素", "财政困难程度系数"),
     _c("allocated", "amount", "应下达资金", "下达资金", "分配资金", required=True),
-), key=None, has_total=False, description="每个地区、每项资金一行；分配总额见清单 [funds]"))
+), key=None, unique=("region", "fund"), has_total=False, description="每个地区、每项资金一行；分配总额见清单 [funds]"))
 
-_POOL_SCHEME = _c("scheme", "text", "险种", "基金类别", "参保类别")
+# 险种: employees' and residents' funds are kept apart (阿署办发〔2020〕30号 第十四条); a row of both
+# together is read, for PL001 to report. Uploads (第六条) also carry maternity and large-expense
+# insurance premiums. The last word of each group is the one findings use (and their subjects).
+SCHEMES = (("employee", "城镇职工", "职工医保", "在职职工", "职工"),
+           ("resident", "城乡居民", "居民医保", "城镇居民", "居民"),
+           ("combined", "合计", "全部", "混合", "职工、居民", "职工和居民", "职工居民合计"))
+UPLOAD_SCHEMES = SCHEMES + (("maternity", "生育", "生育保险"), ("large_medical", "大额", "大额医疗费用补助", "大额医疗保险"))
+_SCHEME_ENDINGS = ("基本医疗保险费", "基本医疗保险", "医疗保险费", "医疗保险", "保险费", "医保费", "费")
+_POOL_SCHEME = _enum("scheme", SCHEMES, "险种", "基金类别", "参保类别", suffixes=_SCHEME_ENDINGS)
 # League pooling (阿署办发〔2020〕30号) is run inside one 盟: its rows are the 旗（区） and 盟本级, not
 # regions of the jurisdiction's rulebook, so they are named in a column of their own.
 _COUNTY = _c("county", "text", "旗（区）", "旗区", "地区", "单位", required=True)
 
 _table(TableSpec("pooling_uploads", "医保基金按月上划表", (
     _COUNTY,
-    _POOL_SCHEME,
-    _c("month", "text", "所属月份", "征缴月份", "月份", required=True),
+    _enum("scheme", UPLOAD_SCHEMES, "险种", "基金类别", "参保类别", suffixes=_SCHEME_ENDINGS),
+    _c("month", "month", "所属月份", "征缴月份", "月份", required=True),
     _c("collected", "amount", "当月征缴金额", "征缴金额", "征缴收入"),
     _c("uploaded", "amount", "上划金额", "上解金额"),
     _c("uploaded_on", "date", "上划日期", "到账日期", "上划到账日期", required=True),
@@ -227,7 +291,7 @@ _table(TableSpec("pooling_uploads", "医保基金按月上划表", (
 
 _table(TableSpec("risk_pool", "医保基金风险共济金表", (
     _c("year", "count", "年度", required=True),
-    _c("scheme", "text", "险种", "基金类别", required=True),
+    _enum("scheme", SCHEMES, "险种", "基金类别", required=True, suffixes=_SCHEME_ENDINGS),
     _c("income", "amount", "基金收入", "统筹基金收入", "当年基金收入", required=True),
     _c("personal_account", "amount", "个人账户收入", "划入个人账户"),
     _c("opening_balance", "amount", "年初滚存结余", "共济金年初滚存结余", required=True),
@@ -247,10 +311,17 @@ _table(TableSpec("deficits", "医保基金收支缺口调剂表", (
     _c("from_government", "amount", "财政补助", "财政补助弥补"),
 ), key=None, has_total=False, description="每个地区、每个年度（险种）一行"))
 
+# 征求意见稿 二（二）'s payer categories; the last word of each group is the one findings use
+CATEGORIES = (("employer", "单位", "用人单位"),
+              ("employee", "职工", "在职职工", "职工个人"),
+              ("flexible", "灵活就业人员", "农牧民工", "新就业形态人员", "新业态从业人员", "无雇工的个体工商户",
+               "个体工商户", "非全日制从业人员", "灵活就业人员等"),
+              ("unemployed", "失业人员", "领取失业保险金人员"))
+
 _table(TableSpec("contribution_bases", "职工医保缴费基数表", (
     _c("region", "text", "地区", "统筹地区", "盟市"),
     _c("payer", "text", "缴费单位", "单位名称", "参保单位", "姓名", required=True),
-    _c("category", "text", "人员类别", "参保类别", "缴费类别", required=True),
+    _enum("category", CATEGORIES, "人员类别", "参保类别", "缴费类别", required=True),
     _c("headcount", "count", "职工人数", "在职职工人数"),
     _c("wage", "amount", "上年度职工平均工资", "上年度平均工资", "本人工资收入", "工资收入"),
     _c("base", "amount", "缴费基数", "申报缴费基数", required=True),
@@ -269,7 +340,7 @@ _table(TableSpec("contributions", "基本医保筹资情况表", (
 
 _table(TableSpec("fund_budgets", "医保基金收支预算表", (
     REGION,
-    _c("scheme", "text", "险种", "基金类别", required=True),
+    _enum("scheme", SCHEMES, "险种", "基金类别", required=True, suffixes=_SCHEME_ENDINGS),
     _c("income", "amount", "预算收入", "基金收入预算", required=True),
     _c("expenditure", "amount", "预算支出", "基金支出预算", required=True),
 ), key=None, has_total=False, description="每个统筹地区、每个险种一行"))
@@ -285,11 +356,8 @@ PURPOSES = (("advance", "提前下达"), ("preallocation", "预拨"), ("settleme
 PAYMENT_PURPOSES = PURPOSES + (("matching", "配套资金", "地方配套"), ("reward", "奖励补助资金"))
 FILING_ITEMS = (("request", "盟市请示", "盟市结算请示"), ("region-request", "自治区请示", "自治区结算请示"),
                 ("initial-review", "初审意见"), ("enrollment-june", "6月底参保人数"),
-                ("contributions", "个人缴费情况"))
-
-
-def _enum(name, groups, *aliases, required=False):
-    return ColumnSpec(name, "text", required, tuple(aliases), aliases[0], choices=groups)
+                ("contributions", "个人缴费情况"), ("performance-targets", "绩效目标", "区域绩效目标"),
+                ("assessment-report", "绩效自评报告", "绩效评价报告"))
 
 
 _DOC_NO = _c("doc_no", "text", "文号", "文件文号", "依据文号", "指标文号")
@@ -306,6 +374,8 @@ _table(TableSpec("documents", "资金文件表", (
     _c("parent_doc_no", "text", "上级文号", "上级文件文号", "依据上级文号"),
     _c("income_code", "text", "收入科目", "收入分类科目"),
     _c("expenditure_code", "text", "支出科目", "支出功能分类科目"),
+    _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
+    _c("direct_tag", "text", "直达资金标识", "直达资金标志", "资金标识"),  # 004 三 (DF001, DF002)
 ), key=None, has_total=False, description="每个资金文件、每个下达地区一行"))
 
 _table(TableSpec("payments", "资金支付凭证表", (
@@ -317,6 +387,7 @@ _table(TableSpec("payments", "资金支付凭证表", (
     _c("payee_account", "text", "收款账户", "收款账户名称", required=True),
     _DOC_NO,
     _enum("purpose", PAYMENT_PURPOSES, "用途", "资金用途"),
+    _c("direct_tag", "text", "直达资金标识", "直达资金标志", "资金标识"),  # 004 三 (DF001, DF002)
 ), key=None, has_total=False, description="每张支付凭证一行；收款账户名称含“财政专户”的为基金财政专户"))
 
 _table(TableSpec("filings", "材料报送表", (
@@ -324,7 +395,18 @@ _table(TableSpec("filings", "材料报送表", (
     _enum("item", FILING_ITEMS, "报送事项", "事项", required=True),
     _c("submitted_on", "date", "报送日期", "报送时间", required=True),
     _c("doc_no", "text", "文号", "请示文号"),
+    _c("cc", "text", "抄送", "抄送单位", "抄送机关"),  # 抄送: who received a copy (CC001)
 ), key=None, has_total=False, description="每次报送一行"))
+
+# --- individual contributions (issue 19; 000 第十六条, 附件3、5) ---
+_table(TableSpec("individual_contributions", "居民个人缴费情况表", (
+    REGION,
+    _c("standard", "per_head", "个人缴费标准", "居民个人缴费标准", "缴费标准", required=True),
+    _c("enrolled", "count", "参保人数", "参保总人数"),
+    _c("assisted", "count", "资助参保人数", "医疗救助资助参保人数", "资助人数"),
+    _c("payers", "count", "个人缴费人数", "缴费人数", "实际缴费人数"),
+    _c("collected", "amount", "个人缴费收入", "个人缴费金额", "实际征收金额", "个人实际缴费金额", required=True),
+), description="每个统筹地区一行：个人缴费标准（元/人/年）、缴费人数（资助参保人员另列）和实际征收的个人缴费"))
 
 _table(TableSpec("reward", "奖励补助资金分配表", (
     REGION,
@@ -339,3 +421,28 @@ _table(TableSpec("students", "区直院校学生参保补助表", (
     _c("students", "count", "经审核参保学生人数", "参保学生人数", "学生人数", required=True),
     _c("amount", "amount", "自治区补助资金", "补助资金", "申报补助资金", required=True),
 ), key="institution", has_total=False, description="每所自治区直属院校一行"))
+
+
+def word(table: str, column: str, canonical: str) -> str:
+    """The word findings use for a canonical value: word('risk_pool', 'scheme', 'employee') == '职工'."""
+    return TABLES[table].column(column).word(canonical)
+
+
+# --- the monthly fund-use feedback form (issue 18; 004 五、附件3) ---
+# The printed form has one 县市（单位）名称 line above the table and no month or filing date:
+# those come from lines above the table (月份：, 报送日期：) or from columns a stacked sheet adds.
+# Read by auditkit.feedback (one form per sheet, or forms stacked with a 合计 row each).
+_table(TableSpec("feedback", "财政资金使用跟踪反馈表", (
+    _c("region", "text", "县市（单位）名称", "县市(单位)名称", "县市名称", "单位名称", "地区"),
+    _c("month", "text", "月份", "反馈月份", "所属月份"),
+    _c("filed_on", "date", "报送日期", "填报日期", "反馈日期"),
+    _c("fund_name", "text", "收到的财政专项资金名称", "财政专项资金名称", "资金名称", required=True),
+    _c("doc_no", "text", "文号", "指标文号"),
+    _c("amount", "amount", "资金金额", required=True),
+    _c("spent", "amount", "实际支出金额", "支出金额", required=True),
+    _c("direction", "text", "资金支出方向", "支出方向"),
+    _c("unspent", "amount", "未支出金额"),
+    _c("progress", "share", "实际支出进度", "支出进度"),
+    _c("behind", "amount", "未按计划或预算执行要求支出的", "未按计划支出金额"),
+    _c("measures", "text", "整改措施及整改时间", "整改措施"),
+), key=None, has_total=False, description="每张反馈表一个工作表（表上方写明县市（单位）名称、月份、报送日期），或多张表上下排列、各带合计行并加列地区、月份、报送日期"))

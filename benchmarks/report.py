@@ -1,4 +1,5 @@
-"""Time the review documents: the demo's PDF (target ≤ 2 s) and a 500-finding review (≤ 10 s).
+"""Time the review documents: the demo's PDF (target ≤ 2 s) and a 500-finding review (≤ 10 s),
+the same reviews as Word documents, and the working papers (XlsxWriter, formulas with values).
 
     .venv/bin/python benchmarks/report.py                     # as installed
     .venv/bin/python benchmarks/report.py --without-harfbuzz  # as on a machine without libharfbuzz-subset
@@ -25,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from auditkit import Effect, Evidence, Finding  # noqa: E402
 from auditkit.cli import demo_package, run_check  # noqa: E402
-from auditkit.report import ReportOptions, build, render_pdf  # noqa: E402
+from auditkit.report import ReportOptions, build, render_docx, render_pdf, workbook_bytes  # noqa: E402
 
 ISSUED = dt.date(2024, 2, 18)
 FAMILIES = ("ST001", "ST002", "AR001", "AR002", "FE001", "EN002", "EN003", "EN004", "DL001", "DL004")
@@ -86,10 +87,19 @@ def main() -> None:
     print(f"demo review PDF ({_pages(pdf)} pages, {len(result.findings)} findings): "
           f"{demo:6.2f} s  (target ≤ 2 s; {demo / baseline:.0f}× baseline)")
 
+    seconds, _ = _timed(lambda: render_docx(build(result, ReportOptions(date=ISSUED))))
+    print(f"demo review DOCX:                               {seconds:6.2f} s  ({seconds / baseline:.0f}× baseline)")
+    seconds, _ = _timed(lambda: workbook_bytes(result))
+    print(f"demo working papers XLSX:                       {seconds:6.2f} s  ({seconds / baseline:.0f}× baseline)")
+
     _many_findings(result, 500)
     large, pdf = _timed(lambda: render_pdf(build(result, ReportOptions(date=ISSUED))))
     print(f"500-finding review PDF ({_pages(pdf)} pages):      {large:6.2f} s  "
           f"(target ≤ 10 s; {large / baseline:.0f}× baseline)")
+    seconds, _ = _timed(lambda: render_docx(build(result, ReportOptions(date=ISSUED))))
+    print(f"500-finding review DOCX:                        {seconds:6.2f} s  ({seconds / baseline:.0f}× baseline)")
+    seconds, _ = _timed(lambda: workbook_bytes(result))
+    print(f"500-finding working papers XLSX:                {seconds:6.2f} s  ({seconds / baseline:.0f}× baseline)")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ PREFIXES = ("1501", "1502", "1503", "1504", "1505", "1506", "1507", "1508", "150
 CHUNK = 5_000_000  # records generated and written at a time
 ID, SCHEME, COUNTY, ENROLLED = "公民身份号码", "险种", "参保地区划代码", "参保日期"
 QID, QSCHEME, QCOUNTY, QENROLLED = (f'"{name}"' for name in (ID, SCHEME, COUNTY, ENROLLED))
-CODES = ("EN001", "EN002", "EN003", "EN004", "EN005", "EN006", "EN007", "EN008")
+CODES = ("EN001", "EN002", "EN003", "EN004", "EN005", "EN006", "EN007", "EN008", "EN010")
 
 
 # --- the synthetic package ------------------------------------------------------------------
@@ -52,10 +52,11 @@ def plan(n: int) -> dict[str, int]:
     """How many persons of each kind a roster of n records holds (records in brackets):
     dup_in (2, same 盟市), dup_across (2, two 盟市, the later one excluded), employee_too
     (1 resident + 1 employee), national / other / died_before (1 each, excluded),
-    died_after (1, a death on or after June 30: kept), employee_only (1 employee record),
-    no_id and bad_id (1 resident record each, no person), single (1 resident record)."""
+    died_after (1, a death on or after June 30: kept), late (1, enrolled after June 30: EN010),
+    employee_only (1 employee record), no_id and bad_id (1 resident record each, no person),
+    single (1 resident record)."""
     kinds = {"dup_in": n // 100, "dup_across": n // 200, "employee_too": n // 200, "national": n // 500,
-             "other": n // 500, "died_before": n // 1000, "died_after": n // 1000,
+             "other": n // 500, "died_before": n // 1000, "died_after": n // 1000, "late": n // 1000,
              "employee_only": n * 8 // 100, "no_id": n // 1000, "bad_id": n // 500}
     doubled = kinds["dup_in"] + kinds["dup_across"] + kinds["employee_too"]
     kinds["single"] = n - doubled - sum(kinds.values())
@@ -103,7 +104,7 @@ def write_package(n: int, folder: Path, seed: int = 2023) -> dict[str, int]:
     kinds = plan(n)
     folder.mkdir(parents=True, exist_ok=True)
     order = ["dup_in", "dup_across", "employee_too", "national", "other", "died_before", "died_after",
-             "employee_only", "single"]
+             "late", "employee_only", "single"]
     persons = sum(kinds[k] for k in order)
     kind_of = np.repeat(np.arange(len(order)), [kinds[k] for k in order])
     # person indices are spread over the address codes and birth dates by a fixed permutation
@@ -119,9 +120,10 @@ def write_package(n: int, folder: Path, seed: int = 2023) -> dict[str, int]:
         keys = _person_keys(person_index[begin:begin + CHUNK], counties)
         size = len(keys)
         county = counties[rng.integers(0, len(counties), size)]
-        days = rng.integers(0, 303, size)
+        days = rng.integers(0, 302, size)  # 2022-09-01 to 2023-06-29: a second record a day later is still in June
+        days = np.where(kind == order.index("late"), rng.integers(303, 395, size), days)  # July to September
         enrolled = (start_day + days.astype("timedelta64[D]")).astype("datetime64[D]")
-        missing_date = rng.random(size) < 0.02
+        missing_date = (rng.random(size) < 0.02) & (kind != order.index("late"))
         lower_x = (kind == order.index("single")) & (rng.random(size) < 0.5)
         numbers = _numbers(keys, lower_x)
         lower_x_total += int(numbers.str.ends_with("x").sum())
@@ -166,7 +168,7 @@ def write_package(n: int, folder: Path, seed: int = 2023) -> dict[str, int]:
     _write_manifest(folder, declared)
     return {"EN001": kinds["no_id"], "EN002": kinds["bad_id"], "EN003": kinds["dup_in"],
             "EN004": kinds["dup_across"], "EN005": kinds["employee_too"], "EN006": kinds["national"],
-            "EN007": kinds["other"], "EN008": kinds["died_before"], "lower_x": lower_x_total,
+            "EN007": kinds["other"], "EN008": kinds["died_before"], "EN010": kinds["late"], "lower_x": lower_x_total,
             "verified": kinds["single"] + kinds["dup_in"] + kinds["dup_across"] + kinds["died_after"]}
 
 
@@ -251,7 +253,7 @@ SELECT k, settle, county, coalesce(enrolled_on, DATE '9999-12-31') AS enrolled_o
 FROM checked WHERE reason = 0 AND scheme = '居民';
 
 CREATE TEMP TABLE per_region AS
-SELECT k, settle, count(*) AS n FROM res GROUP BY k, settle;
+SELECT k, settle, count(*) AS n, min(enrolled_on) AS first_on FROM res GROUP BY k, settle;
 
 CREATE TEMP TABLE person AS
 SELECT k, arg_min(settle, (enrolled_on, county)) AS kept, count(DISTINCT settle) AS regions
@@ -264,6 +266,7 @@ SELECT r.k, r.settle,
        WHEN r.k IN ({listed('national_list.parquet')}) THEN 'EN006'
        WHEN r.k IN ({listed('other_coverage.parquet')}) THEN 'EN007'
        WHEN r.k IN ({listed('deaths.parquet', f"AND 死亡日期 < DATE '{CENSUS.isoformat()}'")}) THEN 'EN008'
+       WHEN r.first_on > DATE '{CENSUS.isoformat()}' AND r.first_on < DATE '9999-12-31' THEN 'EN010'
        ELSE 'verified' END AS outcome
 FROM per_region r JOIN person p USING (k);
 

@@ -47,6 +47,15 @@ def _formula_findings(sub, rules, fund: str, need_text) -> Iterator[Finding]:
 
     name = FUND_TITLES[entry.fund]
     unit = filer_unit(sub, "assistance")
+    for region, rows in entry.repeated:
+        yield Finding(
+            region=region, subject=f"{entry.fund}:repeated",
+            condition=(f"{name}分配表中{region}出现多行（第{'、'.join(map(str, rows))}行，地区名称写法不同），"
+                       "无法按因素法复核分配结果。"),
+            recommendation="每个盟市每项资金只列一行，合并或删去重复的行后重新报送。",
+            evidence=Evidence(count=len(rows), where=table.where(rows[-1], "region")))
+    if entry.repeated:
+        return
     if entry.missing:
         rows = sorted({row for row, _ in entry.missing})
         columns = sorted({table.headers.get(column, column) for _, column in entry.missing})

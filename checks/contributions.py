@@ -10,37 +10,21 @@ finding that its basis is a draft.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, PackageError, check
+from auditkit import Effect, Evidence, Finding, check
 from auditkit.findings import differs
+from auditkit.schemas import word
 from auditkit.money import matches, percent, tolerance, wan, yuan
 
 PROGRAMS = ("contributions",)
 CITES = "基本医保自治区级统筹实施意见（征求意见稿） 二（二）"
 DRAFT_NOTE = "（依据为征求意见稿，拟自2026年起分阶段实施）"
 ZERO = Decimal(0)
-CATEGORIES = {
-    "employer": ("employer", "用人单位", "单位"),
-    "employee": ("employee", "职工", "职工个人", "在职职工"),
-    "flexible": ("flexible", "灵活就业人员", "农牧民工", "新就业形态人员", "新业态从业人员",
-                 "无雇工的个体工商户", "个体工商户", "非全日制从业人员"),
-    "unemployed": ("unemployed", "领取失业保险金人员", "失业人员"),
-}
 CATEGORY_NAMES = {"employer": "用人单位", "employee": "职工个人", "flexible": "灵活就业人员等",
                   "unemployed": "领取失业保险金人员"}
 
-
-
-def _category(table, row: dict) -> str:
-    text = re.sub(r"\s+", "", row.get("category") or "")
-    for key, words in CATEGORIES.items():
-        if text in words:
-            return key
-    raise PackageError(f"人员类别应为用人单位、职工、灵活就业人员或领取失业保险金人员，实为“{row.get('category') or ''}”",
-                       file=table.file, sheet=table.sheet, row=row["_row"], column=table.headers.get("category"))
 
 
 @check("CT001", "职工医保缴费基数不符合规定", cites=CITES, needs=["contribution_bases"], severity="warning",
@@ -69,7 +53,7 @@ def contribution_bases(sub, rules) -> Iterator[Finding]:
              "unemployed": rules.get("contributions.unemployed_base").decimal}
     lacking = []
     for row in table.rows():
-        category = _category(table, row)
+        category = row["category"]  # canonical: the table's schema read it (auditkit.schemas.CATEGORIES)
         payer = "".join((row["payer"] or "").split())
         heads = row.get("headcount") or 1
         if category in fixed:
@@ -215,7 +199,7 @@ def deficit_budget(sub, rules) -> Iterator[Finding]:
     table = sub.table("fund_budgets")
     for row in table.rows():
         region = "".join(row["region"].split())
-        scheme = "".join((row["scheme"] or "").split())
+        scheme = word("fund_budgets", "scheme", row["scheme"])
         deficit = row["expenditure"] - row["income"]
         if deficit <= tolerance(row, "income") + tolerance(row, "expenditure"):
             continue

@@ -13,14 +13,18 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
-from auditkit.enrollment import RegionCounts, roster_result
+from auditkit.enrollment import RegionCounts, files_shown, roster_result
 from auditkit.findings import mask_id
 from auditkit.ids import ADDRESS_CODE, BIRTH_DATE, CHECK_DIGIT, MALFORMED, REASON_NAMES
+from auditkit.enrollment.cells import COUNTY_REASONS
 from auditkit.money import percent, yuan
 from auditkit.settlement import assess, region_name
 
 CITES = "内财社〔2025〕357号 第十五条、第十七条"
-PARAMS = ["standard@Y", "central_share", "enrollment.census_day"]
+# The counts need only the census day; the money effect needs the year's standard and the
+# share too, and is left out with a note where the rulebook has neither (another
+# jurisdiction, or a year whose standard is not yet published).
+PARAMS = ["enrollment.census_day"]
 NEEDS = ["roster"]
 
 
@@ -28,22 +32,25 @@ def _share(sub, rules, region: str) -> Decimal | None:
     """The package's share of the standard for a region: c in a central settlement, the
     region's regional share in a regional one (rulebook, else the settlement table)."""
     if sub.manifest.funding_level == "central":
-        return rules.get("central_share").value
+        return rules.get("central_share").value if rules.has("central_share") else None
     if rules.has(f"regional_share.{region}"):
         return rules.get(f"regional_share.{region}").value
-    if "settlement" in sub.tables:
+    if "settlement" in sub.tables and rules.has("standard", sub.year):
         for figures in assess(sub, rules).regions:
             if figures.region == region:
                 return figures.share
     return None
 
 
-def _effect(sub, rules, region: str, records: int) -> tuple[Effect, str]:
-    """The money at stake for ``records`` excluded records, and the formula as text."""
+def _effect(sub, rules, region: str | None, records: int) -> tuple[Effect, str]:
+    """The money at stake for ``records`` excluded records, and the formula as text; without a
+    standard for the year or a share, the persons alone and a note saying why."""
+    if not rules.has("standard", sub.year):
+        return Effect(persons=records), f"（规则库未载明{sub.year}年国家补助标准，未计算涉及金额）"
     standard = rules.get("standard", sub.year)
     share = _share(sub, rules, region)
     if share is None:
-        return Effect(persons=records), "（分担比例未知，未计算金额）"
+        return Effect(persons=records), "（分担比例未知，未计算涉及金额）"
     amount = records * standard.decimal * share
     return (Effect(amount=amount, persons=records),
             f"涉及补助资金{yuan(amount)}（{records:,}人×{standard.value}元×{percent(share)}）")
@@ -53,7 +60,7 @@ def _evidence(sub, counts: RegionCounts, code: str, records: int) -> Evidence:
     reveal = bool(sub.options.get("reveal_ids"))
     rows = [{"身份证号": number if reveal else mask_id(number), "参保地区": counts.region}
             for number in counts.samples.get(code, [])]
-    return Evidence(count=records, rows=rows, where=sub.large["roster"].name)
+    return Evidence(count=records, rows=rows, where=files_shown(sub))
 
 
 def _regions(sub, rules, code: str) -> Iterator[tuple[RegionCounts, int]]:
@@ -119,7 +126,33 @@ def invalid_id(sub, rules) -> Iterator[Finding]:
                            "校验码写作小写“x”，已按大写“X”核对，未予剔除。"),
                 recommendation="按GB 11643的规定，身份证号校验码统一以大写“X”登记。",
                 figures={"records": counts.lower_x},
-                evidence=Evidence(count=counts.lower_x, where=sub.large["roster"].name))
+                evidence=Evidence(count=counts.lower_x, where=files_shown(sub)))
+
+
+@check("EN011", "参保地区划代码无法确定盟市", cites="内财社〔2025〕357号 第十七条", needs=NEEDS, params=PARAMS)
+def no_usable_county(sub, rules) -> Iterator[Finding]:
+    """参保人员的参保地区划代码缺失、格式不符、从未赋码或不属本辖区的，无法确定其所属统筹地区，不计入任何盟市的参保人数，亦不作为重复参保中保留的记录。
+
+    Its place in the cascade is right after EN002: such a record (with a valid ID) is counted
+    for no region and never compared for duplicates, so a record of a valid county is never
+    excluded because of it. The county's region comes from the GB/T 2260 history
+    (``auditkit.gbt2260.prefecture_of``) and the rulebook's regions, former codes included.
+    """
+    result = roster_result(sub, rules)
+    for counts in result.regions.values():
+        records = counts.excluded.get("EN011", 0)
+        if not records:
+            continue
+        effect, money = _effect(sub, rules, None, records)
+        parts = "、".join(f"{COUNTY_REASONS[reason]}{n:,}条" for reason, n in sorted(counts.county_reasons.items()))
+        yield Finding(
+            subject="roster-county",
+            condition=(f"参保人员名册中有{records:,}条居民医保参保记录的参保地区划代码无法确定所属盟市（{parts}），"
+                       f"未计入任何盟市经审核认定的参保人数，也不作为跨盟市重复参保中保留的记录，{money}。"),
+            recommendation="核实上述参保人员的参保地，补正参保地区划代码（应为本辖区旗县（市、区）的6位代码）后重新报送。",
+            effect=effect,
+            figures={"excluded": records, **{f"reason_{reason}": n for reason, n in sorted(counts.county_reasons.items())}},
+            evidence=_evidence(sub, counts, "EN011", records))
 
 
 @check("EN003", "同一盟市内重复参保", cites=CITES, needs=NEEDS, params=PARAMS)
@@ -179,6 +212,20 @@ def died_before_census(sub, rules) -> Iterator[Finding]:
     day = f"{sub.year}年{rules.get('enrollment.census_day').value}"
     yield from _excluded(sub, rules, "EN008", f"有{{n}}人已于{day}前死亡",
                          "根据死亡人员信息及时办理参保终止，并相应核减申报参保人数。")
+
+
+@check("EN010", "6月30日后参保的记录计入了6月底参保人数", cites="内财社〔2025〕357号 第十条（6月底参保人数）",
+       needs=NEEDS, params=PARAMS + ["enrollment.exclude_enrolled_after_census"])
+def enrolled_after_census(sub, rules) -> Iterator[Finding]:
+    """补助资金按当年6月底参保人数计算，6月30日以后才参保的记录不计入6月底参保人数；规则库可设置不予剔除。
+
+    Last in the cascade (after EN008): a record left after EN001–EN008 whose region keeps its
+    earliest record, and that record was enrolled after the census day, is excluded. A missing
+    or unreadable date is not "after" (an unreadable one is named by IN002).
+    """
+    day = f"{sub.year}年{rules.get('enrollment.census_day').value}"
+    yield from _excluded(sub, rules, "EN010", f"有{{n}}人的参保日期晚于{day}",
+                         f"核实上述人员的参保日期；{day}以后参保的，不计入当年6月底参保人数，并相应核减申报参保人数。")
 
 
 @check("EN009", "申报参保人数多于经审核认定的参保人数", cites="内财社〔2025〕357号 第十条、第十七条",

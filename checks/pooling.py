@@ -9,34 +9,20 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, PackageError, check
+from auditkit import Effect, Evidence, Finding, check
 from auditkit.deadlines import DATE_SETTINGS, late_finding, on_date
 from auditkit.findings import differs
 from auditkit.money import matches, percent, tolerance, wan, yuan
+from auditkit.schemas import word
 
 PROGRAMS = ("pooling",)
 ZERO = Decimal(0)
-SCHEMES = {
-    "employee": ("employee", "职工", "城镇职工", "职工医保", "职工基本医疗保险", "城镇职工基本医疗保险"),
-    "resident": ("resident", "居民", "城乡居民", "居民医保", "城乡居民基本医疗保险"),
-    "combined": ("合计", "全部", "混合", "职工和居民", "职工、居民"),  # what 第十四条 forbids
-}
 SCHEME_NAMES = {"employee": "城镇职工", "resident": "城乡居民", "combined": "职工、居民合并"}
 BASE_NAMES = {"employee": "城镇职工基本医疗保险统筹基金收入（不含个人账户）", "resident": "城乡居民基本医疗保险基金收入"}
 
-
-def scheme_of(table, row: dict) -> str:
-    """'城镇职工' -> 'employee'; an unknown scheme stops the run with its location."""
-    text = re.sub(r"\s+", "", row.get("scheme") or "")
-    for key, words in SCHEMES.items():
-        if text in words:
-            return key
-    raise PackageError(f"险种应为“职工”或“居民”，实为“{row.get('scheme') or ''}”", file=table.file,
-                       sheet=table.sheet, row=row["_row"], column=table.headers.get("scheme"))
 
 
 
@@ -56,7 +42,7 @@ def risk_pool_extraction(sub, rules) -> Iterator[Finding]:
     cap_ratio = rules.get("pooling.risk_pool_cap").decimal
     years: dict[int, set[str]] = {}
     for row in table.rows():
-        scheme = scheme_of(table, row)
+        scheme = row["scheme"]  # canonical (auditkit.schemas.SCHEMES); "combined" is what 第十四条 forbids
         year = row["year"]
         years.setdefault(year, set()).add(scheme)
         where = table.where(row["_row"], "extraction")
@@ -129,7 +115,7 @@ def deficit_order(sub, rules) -> Iterator[Finding]:
     table = sub.table("deficits")
     for row in table.rows():
         county = "".join((row["county"] or "").split())
-        label = (f"{row['year']}年" if row.get("year") else "") + (row.get("scheme") or "")
+        label = (f"{row['year']}年" if row.get("year") else "") + (word("deficits", "scheme", row["scheme"]) if row.get("scheme") else "")
         gap = row["gap"]
         used = {column: row.get(column) or ZERO for column, _, _ in COVER_ORDER}
         remaining = gap
@@ -160,19 +146,6 @@ def deficit_order(sub, rules) -> Iterator[Finding]:
                 recommendation="核实缺口金额与调剂资金，确保当年收支缺口足额弥补、调剂不超过缺口。", unit=table.unit)
 
 
-_MONTH = re.compile(r"(?:(\d{4})\s*[-/.年])?\s*(\d{1,2})\s*月?")
-
-
-def _month(table, row: dict, year: int) -> tuple[int, int]:
-    """'2023-01', '2023年1月', '2023/1', '1月' (the package's year) -> (2023, 1)."""
-    text = "".join((row["month"] or "").split())
-    match = _MONTH.fullmatch(text)
-    if match is None or not 1 <= int(match.group(2)) <= 12:
-        raise PackageError(f"所属月份应写作“2023-01”或“2023年1月”，实为“{row['month']}”", file=table.file,
-                           sheet=table.sheet, row=row["_row"], column=table.headers.get("month"))
-    return int(match.group(1) or year), int(match.group(2))
-
-
 @check("DL009", "医保基金未按月及时上划", cites="阿署办发〔2020〕30号 第六条", needs=["pooling_uploads"],
        params=["deadline.pooling_upload_day", *DATE_SETTINGS], severity="warning", programs=PROGRAMS)
 def monthly_upload(sub, rules) -> Iterator[Finding]:
@@ -187,8 +160,8 @@ def monthly_upload(sub, rules) -> Iterator[Finding]:
     day = rules.get("deadline.pooling_upload_day").value
     for row in table.rows():
         county = "".join((row["county"] or "").split())
-        scheme = "".join((row.get("scheme") or "").split())
-        year, month = _month(table, row, sub.year)
+        scheme = word("pooling_uploads", "scheme", row["scheme"]) if row.get("scheme") else ""
+        year, month = row["month"].year, row["month"].month  # the month's first day (schemas.read_month)
         due_year, due_month = (year + 1, 1) if month == 12 else (year, month + 1)
         # "每月31日前" in a shorter month is its last day
         due = dt.date(due_year, due_month, min(day, calendar.monthrange(due_year, due_month)[1]))

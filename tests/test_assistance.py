@@ -158,15 +158,16 @@ def test_fund_names_as_written():
 
 
 def test_unknown_fund_is_a_package_error(tmp_path):
-    """A fund the rules do not know stops the run with the file, row and column named."""
+    """A fund the rules do not know is refused when the package is loaded, with the file, row and
+    column named and the funds allowed listed — never mid-run."""
     (tmp_path / "submission.toml").write_text(
         '[submission]\nprogram = "medical-assistance"\njurisdiction = "nmg"\nyear = 2024\n'
         '[tables]\nassistance = "a.csv"\n', encoding="utf-8")
     (tmp_path / "a.csv").write_text("地区,资金类别,绩效因素,应下达资金\n包头市,救灾资金,1,100\n", encoding="utf-8")
-    sub = load_package(tmp_path)
     with pytest.raises(PackageError) as error:
-        allocate(sub, load_rulebook("nmg"))
+        load_package(tmp_path)
     assert error.value.row == 2 and "资金类别" in str(error.value)
+    assert "城乡医疗救助" in error.value.message and "疾病应急救助" in error.value.message
 
 
 def test_dl007_advance_below_ninety_percent():

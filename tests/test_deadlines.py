@@ -32,7 +32,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from auditkit import load_rulebook
@@ -217,6 +217,7 @@ def test_an_unknown_level_is_refused_with_its_place(fixtures, tmp_path):
     assert "发文层级" in error.value.column and "中央、自治区、盟市、旗县" in error.value.message
 
 
+@settings(deadline=None)  # a loaded machine may take longer than Hypothesis's 200 ms per example
 @given(event=st.dates(min_value=D(2005, 1, 1), max_value=D(2024, 10, 31)), days=st.integers(1, 60))
 def test_a_moved_deadline_is_the_first_working_day_on_or_after_day_n(event, days):
     """For any event in the years the calendar covers: day N is event + N; the deadline is a

@@ -154,14 +154,15 @@ def test_cli_masks_ids_unless_revealed():
 
 
 def test_unknown_scheme_is_a_package_error(tmp_path):
-    """A scheme other than 居民/职工 (here 新农合) stops the run with exit 2 and a Chinese message."""
+    """A scheme that is neither the resident nor the employee scheme under any of their names
+    (here 商业健康保险) stops the run with exit 2 and a Chinese message naming it."""
     package = tmp_path / "package"
     shutil.copytree(CLEAN, package)
     roster = package / "roster.csv"
-    roster.write_text(roster.read_text(encoding="utf-8").replace("职工", "新农合"), encoding="utf-8")
+    roster.write_text(roster.read_text(encoding="utf-8").replace("职工", "商业健康保险"), encoding="utf-8")
     outcome = CliRunner().invoke(app, ["check", str(package), "--select", "EN"])
     assert outcome.exit_code == 2
-    assert "新农合" in outcome.output and "Traceback" not in outcome.output
+    assert "商业健康保险" in outcome.output and "Traceback" not in outcome.output
 
 
 def test_missing_roster_column_is_a_package_error(tmp_path):

@@ -84,3 +84,29 @@ def test_spark_connect_through_the_cli():
     findings = json.loads(outcome.stdout)["findings"]
     assert {f["region"]: f["effect"]["persons"] for f in findings if f["severity"] == "error"} == {
         "呼和浩特市": 3, "包头市": 1, "赤峰市": 3}
+
+
+# The fixtures of roster exports (tests/test_roster_exports.py): every engine, whole or in
+# buckets, must write the same JSON bytes.
+EXPORTS = [FIXTURES / name for name in ("roster-counties", "roster-unicode-text", "roster-gb18030-markers", "roster-workbooks")]
+
+
+def _json(tmp_path, package: Path, *extra: str) -> bytes:
+    from typer.testing import CliRunner
+
+    from auditkit.cli import app
+
+    out = tmp_path / f"{package.name}-{'-'.join(extra)}.json"
+    result = CliRunner().invoke(app, ["check", str(package), "--select", "EN,IN", "--output", str(out), *extra])
+    assert result.exit_code in (0, 1), result.output
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize("package", EXPORTS, ids=[p.name for p in EXPORTS])
+def test_exports_give_the_same_json_on_every_engine(tmp_path, package, spark):
+    polars = _json(tmp_path, package, "--engine", "polars")
+    assert b'"EN0' in polars  # each export fixture has enrollment findings
+    assert _json(tmp_path, package, "--engine", "duckdb") == polars
+    assert _json(tmp_path, package, "--engine", "duckdb", "--buckets", "2") == polars
+    assert _json(tmp_path, package, "--engine", "polars", "--buckets", "3") == polars
+    assert _json(tmp_path, package, "--engine", "spark", "--buckets", "2") == polars

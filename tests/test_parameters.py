@@ -221,3 +221,20 @@ def test_every_key_of_every_builtin_rulebook_has_a_declared_kind():
 def test_the_parameter_list_in_docs_is_generated_from_the_declarations():
     assert (ROOT / "docs" / "parameters.md").read_text(encoding="utf-8") == markdown()
     assert all(spec.label and spec.doc for spec in PARAMETERS.values())
+
+
+def test_a_day_of_the_month_the_month_lacks_is_its_last_day(tmp_path):
+    """`deadline.pooling_upload_day = "每月31日"`: January 2023's collections are due by the last
+    day of February, Tuesday 2023-02-28 (a working day); uploaded 2023-03-01, one day late.
+    Before, the 31st of February was an internal error."""
+    package = tmp_path / "pkg"
+    import shutil
+
+    shutil.copytree(FIXTURES / "pooling-ok", package)
+    uploads = package / "pooling_uploads.csv"
+    uploads.write_text(uploads.read_text(encoding="utf-8").replace("2023-01,1000000.00,1000000.00,2023-02-10",
+                                                                   "2023-01,1000000.00,1000000.00,2023-03-01"), encoding="utf-8")
+    override = _override(tmp_path, 'deadline.pooling_upload_day = "每月31日"\n')
+    [finding] = only(audit(package, "DL009", rulebook=override), "DL009")
+    assert finding.figures["due"] == dt.date(2023, 2, 28) and finding.figures["days_late"] == 1
+    assert "2023年2月28日前" in finding.condition

@@ -110,10 +110,11 @@ def test_pl002_uncovered_gap(tmp_path):
 
 
 def test_unknown_scheme_is_a_package_error(tmp_path):
+    """Refused when the package is loaded, not when PL001 meets it."""
     path = _package(tmp_path, risk_pool="年度,险种,基金收入,年初滚存结余,提取共济金\n2023,大额,1,0,0\n")
     with pytest.raises(PackageError) as error:
-        _run(path, "PL001")
-    assert error.value.row == 2 and "险种" in str(error.value)
+        load_package(path)
+    assert error.value.row == 2 and "险种" in str(error.value) and "职工、居民" in error.value.message
 
 
 def test_dl009_upload_a_day_late():

@@ -132,11 +132,15 @@ def test_review_provenance_lists_input_hashes(review):
 
 
 def test_review_pages_are_a4_numbered_and_fonts_embedded(review):
+    """信函格式 (GB/T 9704-2012 10.1): page 1 carries no page number, the others "— n —"."""
     reader = review["reader"]
     for number, page in enumerate(reader.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
-        assert f"— {number} —" in review["pages"][number - 1]
+        if number == 1:
+            assert not re.search(r"—\s*\d+\s*—", review["pages"][0])
+        else:
+            assert f"— {number} —" in review["pages"][number - 1]
     fonts = reader.pages[0]["/Resources"]["/Font"]
     for ref in fonts.values():
         descendant = ref.get_object()["/DescendantFonts"][0].get_object()

@@ -18,9 +18,10 @@ from pathlib import Path
 from auditkit.enrollment.cascade import NO_REGION, Settings, Tally, run
 from auditkit.enrollment.engines import ENGINES, open_engine
 from auditkit.errors import PackageError
+from auditkit.schemas import TABLES
 from auditkit.ids import number_from_key
 
-__all__ = ["ENGINES", "RegionCounts", "RosterResult", "roster_result", "verified_counts"]
+__all__ = ["ENGINES", "RegionCounts", "RosterResult", "files_shown", "parts_of", "roster_result", "verified_counts"]
 
 LIST_TABLES = ("national_list", "other_coverage", "deaths")
 # Memory the second pass needs per roster record (the narrow frame, the per-person group-by
@@ -36,6 +37,7 @@ class RegionCounts:
     records: int = 0  # resident records in the roster
     excluded: dict[str, int] = field(default_factory=dict)  # EN001..EN008 -> records
     reasons: dict[int, int] = field(default_factory=dict)  # EN002 reason code -> records
+    county_reasons: dict[int, int] = field(default_factory=dict)  # EN011 reason -> records
     lower_x: int = 0
     verified: int = 0
     samples: dict[str, list[str]] = field(default_factory=dict)  # EN code -> written numbers
@@ -46,6 +48,11 @@ class RosterResult:
     regions: dict[str, RegionCounts]
     engine: str
     buckets: int
+    # values repaired on reading (IN003): (kind, file as shown) -> records; kinds "id" (text
+    # markers, invisible or full-width characters), "county" (a county code read through an
+    # export's damage)
+    repaired: dict[tuple[str, str], int] = field(default_factory=dict)
+    notes: list[dict] = field(default_factory=list)  # reading notes (IN002, IN003) for the Submission
 
 
 def census_day(rules, year: int) -> int:
@@ -60,9 +67,12 @@ def settings_for(sub, rules) -> Settings:
     exceptions = {}
     if rules.has("enrollment.settlement_region_exceptions"):
         for county, region in rules.get("enrollment.settlement_region_exceptions").value.items():
-            exceptions[int(county)] = int(region)
+            exceptions[str(county)] = str(region)
+    after = (bool(rules.get("enrollment.exclude_enrolled_after_census").value)
+             if rules.has("enrollment.exclude_enrolled_after_census") else False)
     return Settings(year=sub.year, census_day=census_day(rules, sub.year), keep_one=keep == "earliest",
-                    exceptions=exceptions, buckets=_buckets(sub), places=county_places(sub, rules))
+                    exceptions=exceptions, buckets=_buckets(sub), regions=settlement_codes(rules),
+                    after_census=after, places=county_places(sub, rules))
 
 
 def county_places(sub, rules) -> dict[int, tuple[int, int]]:
@@ -90,15 +100,19 @@ def _available_memory() -> int:
     return 8 << 30
 
 
-def _estimated_records(path: Path) -> int:
-    if path.suffix.lower() == ".parquet":
-        import pyarrow.parquet as pq
+def _estimated_records(parts) -> int:
+    total = 0
+    for part in parts:
+        if part.format == "parquet":
+            import pyarrow.parquet as pq
 
-        try:
-            return pq.read_metadata(path).num_rows
-        except Exception:  # an unreadable file is reported when it is scanned
-            return 0
-    return path.stat().st_size // 40  # a CSV line of an ID, a scheme, a code and a date
+            try:
+                total += pq.read_metadata(part.path).num_rows
+            except Exception:  # an unreadable file is reported when it is scanned
+                pass
+        else:  # a CSV line of an ID, a scheme, a code and a date; a workbook's cells are zipped
+            total += part.path.stat().st_size // (40 if part.format == "text" else 10)
+    return total
 
 
 def _buckets(sub) -> int:
@@ -106,8 +120,25 @@ def _buckets(sub) -> int:
     chosen = sub.options.get("buckets")
     if chosen:
         return max(1, int(chosen))
-    need = _estimated_records(sub.large["roster"]) * BYTES_PER_RECORD
+    need = _estimated_records(parts_of(sub, "roster")) * BYTES_PER_RECORD
     return max(1, math.ceil(need / (_available_memory() / 2)))
+
+
+def parts_of(sub, table: str) -> list:
+    """A roster-sized table's files and sheets (``auditkit.enrollment.sources.Part``), as the
+    loader sniffed them; sniffed here for a Submission built without them."""
+    parts = sub.large_parts.get(table)
+    if parts is None:
+        from auditkit.enrollment.sources import sniff
+
+        path = sub.large[table]
+        parts = sub.large_parts[table] = sniff(table, path, None, path.name)
+    return parts
+
+
+def files_shown(sub, table: str = "roster") -> str:
+    """The files of a roster-sized table as the manifest names them, for a finding's evidence."""
+    return "、".join(dict.fromkeys(part.shown for part in parts_of(sub, table)))
 
 
 def region_names(rules, places: dict[int, tuple[int, int]] | None = None) -> dict[int, str]:
@@ -128,18 +159,85 @@ def region_names(rules, places: dict[int, tuple[int, int]] | None = None) -> dic
     return names
 
 
+def settlement_codes(rules) -> dict[int, int]:
+    """Prefecture code, today's or a former one (152600 乌兰察布盟) -> the code of the rulebook
+    region that settles it (150900 乌兰察布市); empty when the rulebook names no coded region."""
+    codes = {}
+    for region in rules.regions if rules is not None else []:
+        if not (region.code and region.code.isdigit()):
+            continue
+        for code in [region.code, *(c for _n, c, _y in region.former)]:
+            if code and code.isdigit():
+                codes[int(code)] = int(region.code)
+    return codes
+
+
 def _compute(sub, rules) -> RosterResult:
     options = sub.options
     engine_name = options.get("engine") or "polars"
     remote = options.get("spark_remote") or os.environ.get("SPARK_REMOTE") or None
     settings = settings_for(sub, rules)
-    tables = {name: path for name, path in sub.large.items() if name == "roster" or name in LIST_TABLES}
+    tables = {name: parts_of(sub, name) for name in sub.large if name == "roster" or name in LIST_TABLES}
     engine = open_engine(engine_name, remote)
     try:
         tally = run(engine, tables, settings, options.get("progress"))
+        notes = _reading_notes(engine, tally, tables, settings, sub.year)
     finally:
         engine.close()
-    return RosterResult(_by_region(tally, rules, settings.places), engine_name, settings.buckets)
+    return RosterResult(_by_region(tally, rules, settings.places), engine_name, settings.buckets,
+                        dict(sorted(tally.repaired.items())), notes)
+
+
+_COLUMNS = {"enrolled_on": "参保日期", "died_on": "死亡日期", "person_id": "公民身份号码", "region_code": "参保地区划代码"}
+
+
+def _reading_notes(engine, tally: Tally, tables: dict, settings: Settings, year: int) -> list[dict]:
+    """What the roster and lists were read through (IN003) or could not be read as (IN002),
+    per file, as arguments of ``Submission.note_reading``."""
+    from auditkit.enrollment.datecols import blank, date_number
+
+    census = f"{year}年{settings.census_day // 100 % 100}月{settings.census_day % 100}日"
+    by_shown = {part.shown: part for parts in tables.values() for part in parts}
+    notes = []
+    for (kind, shown), count in sorted(tally.repaired.items()):
+        part = by_shown[shown]
+        label = TABLES[part.table].label
+        if kind == "id":
+            message = (f"{label}中有{count:,}个身份证号含文本标记（如开头的“'”或“=\"…\"”）、不可见字符（零宽空格等）、"
+                       "全角数字或字母、不间断空格或全角空格，已去除或转换为半角后核验，未因此剔除")
+            column = _COLUMNS["person_id"]
+        else:
+            message = (f"{label}中有{count:,}条记录的参保地区划代码经修复后读取（数值格式留下的“.0”、全角数字、"
+                       "不可见字符或12位统计用区划代码），已按其6位区划代码确定所属盟市")
+            column = _COLUMNS["region_code"]
+        notes.append(dict(code="IN003", message=message, table=part.table, file=shown, column=column, count=count,
+                          subject=f"{part.table}.{kind}.{shown}"))
+    for (table, column, shown), count in sorted(tally.serials.items()):
+        part = by_shown[shown]
+        notes.append(dict(code="IN003", message=(
+            f"{TABLES[table].label}“{_COLUMNS[column]}”列全部{count:,}个值为整数，系 Excel 日期序列号，"
+            "已按 Excel 1900 日期系统读作日期"), table=table, file=shown, column=_COLUMNS[column], count=count,
+            subject=f"{table}.{column}.serial.{shown}",
+            recommendation="核对读出的日期；今后将该列设为日期格式后再导出。"))
+    for (table, column, shown), count in sorted(tally.unread.items()):
+        part = by_shown[shown]
+        serials = (table, column, shown) in tally.serials
+
+        def unreadable(value, frame, _column=column, _serials=serials):
+            return date_number(frame, "_value", _serials).is_null() & ~blank(value)
+
+        rows = engine.rows_where(part, column, unreadable, 10)
+        if column == "enrolled_on":
+            assumed = (f"已按参保日期缺失处理：不因参保日期晚于{census}剔除（EN010），"
+                       "同一人跨盟市重复参保时其记录排在参保日期已知的记录之后（EN004）")
+        else:
+            assumed = f"已按死亡日期不详处理：这些人员未作为{census}前死亡人员剔除（EN008）"
+        notes.append(dict(code="IN002", message=(
+            f"{TABLES[table].label}“{_COLUMNS[column]}”列有{count:,}个值不是可识别的日期（应写作2023-03-01、"
+            f"2023/3/1、2023年3月1日或20230301），未能读取；{assumed}"), table=table, file=shown,
+            column=_COLUMNS[column], rows=rows, count=count, subject=f"{table}.{column}.unread.{shown}",
+            recommendation="按所列行更正日期后重新报送。"))
+    return notes
 
 
 def _by_region(tally: Tally, rules, places: dict[int, tuple[int, int]] | None = None) -> dict[str, RegionCounts]:
@@ -148,7 +246,7 @@ def _by_region(tally: Tally, rules, places: dict[int, tuple[int, int]] | None = 
     regions: dict[str, RegionCounts] = {}
 
     def entry(code: int) -> RegionCounts:
-        if code == NO_REGION:
+        if code < 0:  # EN011's records, and invalid IDs among them: counted for no region
             name, written = UNKNOWN_REGION, ""
         else:
             written = f"{code:06d}"
@@ -168,6 +266,8 @@ def _by_region(tally: Tally, rules, places: dict[int, tuple[int, int]] | None = 
     for (check, code), count in tally.excluded.items():
         counts = entry(code).excluded
         counts[check] = counts.get(check, 0) + count
+    for reason, count in tally.county_reasons.items():
+        entry(NO_REGION).county_reasons[reason] = count
     for (code, reason), count in tally.reasons.items():
         reasons = entry(code).reasons
         reasons[reason] = reasons.get(reason, 0) + count
@@ -182,7 +282,15 @@ def _by_region(tally: Tally, rules, places: dict[int, tuple[int, int]] | None = 
 
 
 def roster_result(sub, rules) -> RosterResult:
-    return sub.cached("enrollment", lambda: _compute(sub, rules))
+    """The cascade's counts, computed once per submission; its reading notes go to the
+    submission's notes (checks/input.py reports them, after every other check)."""
+    def compute() -> RosterResult:
+        result = _compute(sub, rules)
+        for note in result.notes:
+            sub.note_reading(**note)
+        return result
+
+    return sub.cached("enrollment", compute)
 
 
 def verified_counts(sub, rules) -> dict[str, int]:

@@ -20,20 +20,25 @@ always share a bucket when buckets are cut by the key's residue (a hash of the I
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import narwhals as nw
 
-from auditkit.errors import PackageError
-from auditkit.ids import VALID, add_id_columns, address_columns
+from auditkit.enrollment.cells import (COUNTY_MALFORMED, COUNTY_MISSING, COUNTY_OUTSIDE, COUNTY_UNASSIGNED,
+                                       EMPLOYEE, RESIDENT, UNKNOWN_SCHEME, county_code, plain, scheme_of)
+from auditkit.enrollment.datecols import blank, date_number, date_statistics
 from auditkit.enrollment.engines import Engine
+from auditkit.enrollment.sources import Part, refuse_spoiled_ids
+from auditkit.errors import PackageError
+from auditkit.gbt2260 import prefecture_of
+from auditkit.ids import ODD_CHARACTER, VALID, add_id_columns, address_columns
 
-RESIDENT, EMPLOYEE, UNKNOWN_SCHEME = 1, 2, 0
-RESIDENT_WORDS = ("resident", "居民", "城乡居民", "城乡居民医保", "城乡居民基本医疗保险", "居民医保")
-EMPLOYEE_WORDS = ("employee", "职工", "城镇职工", "职工医保", "职工基本医疗保险")
-NO_REGION = -1  # a county code that is missing or not six digits
+# A record whose county names no region of the jurisdiction (EN011) has the settlement code
+# −reason (auditkit.enrollment.cells.COUNTY_*): it is counted for no region and never compared.
+NO_REGION = -COUNTY_MISSING
 MISSING_DATE = 99999999  # sorts after every real date
 MISSING_COUNTY = 999999
 # The code a kept record ends with: 0 verified, else the EN check that excluded it.
@@ -45,8 +50,12 @@ class Settings:
     year: int
     census_day: int  # YYYYMMDD: births after it are impossible, deaths before it exclude
     keep_one: bool  # duplicate_keep = "earliest"; False: the strict reading excludes all
-    exceptions: dict[int, int] = field(default_factory=dict)  # county code -> settlement code
+    exceptions: dict[str, str] = field(default_factory=dict)  # county code -> prefecture code
     buckets: int = 1
+    after_census: bool = True  # EN010: exclude a record enrolled after the census day
+    # prefecture code (today's or a former one) -> the code of the jurisdiction's region that
+    # settles it; empty when the rulebook names no regions (every assigned code then counts)
+    regions: dict[int, int] = field(default_factory=dict)
     # a package of one 盟市's counties (issue 13): county code as written -> (today's county
     # code, its 盟市's code); records are then counted per county, duplicates still per 盟市
     places: dict[int, tuple[int, int]] = field(default_factory=dict)
@@ -59,6 +68,14 @@ class Tally:
     records: dict[int, int] = field(default_factory=dict)  # resident records
     excluded: dict[tuple[str, int], int] = field(default_factory=dict)  # (EN00x, region) -> records
     reasons: dict[tuple[int, int], int] = field(default_factory=dict)  # (region, EN002 reason) -> records
+    county_reasons: dict[int, int] = field(default_factory=dict)  # EN011 reason -> records
+    # values repaired on reading (IN003): (kind, file as shown) -> records; kinds: "id", "county"
+    repaired: dict[tuple[str, str], int] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)  # the roster's parts as shown, by index
+    # dates that could not be read (IN002): (table, column, file as shown) -> records
+    unread: dict[tuple[str, str, str], int] = field(default_factory=dict)
+    # date columns read as Excel serials (IN003): (table, column, file as shown) -> records
+    serials: dict[tuple[str, str, str], int] = field(default_factory=dict)
     lower_x: dict[int, int] = field(default_factory=dict)
     verified: dict[int, int] = field(default_factory=dict)
     samples: dict[tuple[str, int], set] = field(default_factory=dict)  # keys or written numbers
@@ -72,71 +89,122 @@ class Tally:
             self.samples.setdefault((code, region), set()).add(value)
 
 
-def scheme_of(written: str | None) -> int:
-    word = "".join((written or "").split()).lower()
-    return RESIDENT if word in RESIDENT_WORDS else EMPLOYEE if word in EMPLOYEE_WORDS else UNKNOWN_SCHEME
+def settlement_of(written: str | None, settings: Settings) -> tuple[int, int | None, bool]:
+    """A county cell's settlement region code (−reason when it names none, EN011), its county
+    code, and whether it was repaired on reading."""
+    code, repaired = county_code(written)
+    if code is None:
+        return (-COUNTY_MISSING if not (written or "").strip() else -COUNTY_MALFORMED), None, False
+    prefecture = prefecture_of(code, settings.exceptions)
+    if prefecture is None:
+        return -COUNTY_UNASSIGNED, int(code), repaired
+    if not settings.regions:
+        return int(prefecture), int(code), repaired
+    region = settings.regions.get(int(prefecture))
+    return (-COUNTY_OUTSIDE if region is None else region), int(code), repaired
 
 
-def county_of(written: str | None) -> int | None:
-    text = (written or "").strip()
-    return int(text) if len(text) == 6 and text.isascii() and text.isdigit() else None
+def id_statistics(frame: nw.LazyFrame) -> list[nw.Expr]:
+    """Aggregates over a part's ID column that decide how it is read: numbers written, those
+    with a character a plain number never has (the part is then cleaned), those ending in 000
+    and those in scientific notation (Excel's damage: ``refuse_spoiled_ids``)."""
+    text = nw.col("person_id").cast(nw.String)
+    return [text.count().alias("_numbers"),
+            text.str.contains(ODD_CHARACTER).fill_null(False).cast(nw.Int64).sum().alias("_odd"),
+            text.str.ends_with("000").fill_null(False).cast(nw.Int64).sum().alias("_zeros"),
+            (text.str.contains("E+", literal=True) | text.str.contains("e+", literal=True))
+            .fill_null(False).cast(nw.Int64).sum().alias("_scientific")]
 
 
-def _guarded_int(text: nw.Expr, pattern: str) -> nw.Expr:
-    """``text`` cast to an integer where it matches ``pattern`` (digits only), else null."""
-    ok = text.str.contains(pattern).fill_null(False)
-    return nw.when(ok).then(nw.when(ok).then(text).otherwise(nw.lit("0")).cast(nw.Int64))
+def _judge_ids(part: Part, stats: dict[str, int], column: str) -> bool:
+    """Refuse a part Excel has spoiled; whether its numbers need cleaning."""
+    refuse_spoiled_ids(part, column, stats["_numbers"], stats["_zeros"], stats["_scientific"])
+    return stats["_odd"] > 0
 
 
-def date_number(frame: nw.LazyFrame, column: str) -> nw.Expr:
-    """A date column as YYYYMMDD, null where missing or unreadable: Date columns as they are,
-    text as 2023-06-30, 2023/06/30, 2023.06.30 or 20230630 (a time after the date is ignored)."""
-    dtype = frame.collect_schema()[column]
-    expr = nw.col(column)
-    if dtype.is_temporal():
-        return expr.dt.year().cast(nw.Int64) * 10000 + expr.dt.month().cast(nw.Int64) * 100 + expr.dt.day().cast(nw.Int64)
-    text = expr.cast(nw.String).str.strip_chars().str.slice(0, 10).str.replace_all(r"[-/.]", "")
-    return _guarded_int(text, r"^[0-9]{8}$")
-
-
-def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings) -> nw.LazyFrame:
+def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Tally,
+             part: Part) -> tuple[nw.LazyFrame, bool, bool, bool]:
     """The distinct (scheme, county code) pairs as written, each read once in Python: its
     scheme, county and settlement region. A roster has a few hundred such pairs, so joining
-    with this table replaces parsing two text columns of every record. A scheme that is
-    neither 居民 nor 职工 stops the run here, before any heavy work."""
-    pairs = engine.collect(roster.group_by("scheme", "region_code").agg(nw.len().alias("records")))
+    with this table replaces parsing two text columns of every record. The same pass counts
+    what decides how the ID column is read (``id_statistics``). A scheme that is neither
+    居民 nor 职工 under any of their names stops the run here, before any heavy work.
+    Returns the codebook, whether the IDs need cleaning, whether the enrollment dates are Excel
+    serials and whether some rows are no records (``_no_records``; ``narrow`` drops them)."""
+    pairs = engine.collect(roster.group_by("scheme", "region_code").agg(
+        nw.len().alias("records"), *id_statistics(roster), *date_statistics(roster, "enrolled_on")))
+    stats = {name: int(pairs[name].sum() or 0) for name in pairs.columns if name.startswith("_")}
+    clean = _judge_ids(part, stats, "公民身份号码")
+    serials = _serial_column(tally, part, "enrolled_on", stats)
     rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
-                             "_place": []}
-    for written_scheme, written_code, records in pairs.iter_rows():
+                             "_place": [], "_drop": []}
+    blank_pairs = [(s, c) for s, c in pairs.select("scheme", "region_code").iter_rows() if not plain(s) and not plain(c)]
+    drop = bool(blank_pairs) and _no_records(engine, roster, blank_pairs, part)
+    for written_scheme, written_code, records in pairs.select("scheme", "region_code", "records").iter_rows():
         scheme = scheme_of(written_scheme)
+        if drop and not plain(written_scheme) and not plain(written_code):
+            scheme = RESIDENT  # rows that are no records, dropped in ``narrow``
         if scheme == UNKNOWN_SCHEME:
             raise PackageError(
-                f"参保险种应为“居民”或“职工”（resident/employee），名册中有{records:,}条记录为“{written_scheme or '（空）'}”",
-                column="险种")
-        county = county_of(written_code)
-        settle = NO_REGION if county is None else settings.exceptions.get(county, county - county % 100)
+                f"参保险种应为“居民”或“职工”（resident/employee，或新农合、城镇居民医保、城镇职工基本医疗保险等），"
+                f"名册中有{records:,}条记录为“{written_scheme or '（空）'}”", file=part.shown, column="险种")
+        settle, county, repaired = settlement_of(written_code, settings)
+        if repaired:
+            tally.add(tally.repaired, ("county", part.shown), records)
         place = settle  # where the record is counted: its 盟市, or in a county package its county today
         if county in settings.places:
             place, settle = settings.places[county]
             county = place
-        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, place)):
+        dropped = drop and not plain(written_scheme) and not plain(written_code)
+        for name, value in zip(rows, (written_scheme or "", written_code or "", scheme, county, settle, place,
+                                      dropped)):
             rows[name].append(value)
-    return engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
-                               "_county": "int64", "_settle": "int64", "_place": "int64"})
+    book = engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
+                               "_county": "int64", "_settle": "int64", "_place": "int64", "_drop": "boolean"})
+    return book, clean, serials, drop
 
 
-def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: nw.LazyFrame) -> nw.LazyFrame:
-    """Pass one: the roster reduced to what the cascade needs, one row per record."""
+def _no_records(engine: Engine, roster: nw.LazyFrame, blank_pairs: list, part: Part) -> bool:
+    """Whether the rows without a scheme or a county are all rows that are no records: blank
+    rows, and a 合计 or note row under the table (no six digits of a number in the ID column).
+    Only such rows are read here, so it costs nothing when there are none."""
+    schemes, codes = sorted({s for s, _ in blank_pairs}), sorted({c for _, c in blank_pairs})
+    written = engine.collect(roster.filter(nw.col("scheme").is_in(schemes) & nw.col("region_code").is_in(codes))
+                             .select("person_id"))["person_id"].to_list()
+    return not any(re.search("[0-9]{6}", plain(text)) for text in written if text)
+
+
+def _serial_column(tally: Tally, part: Part, column: str, stats: dict[str, int]) -> bool:
+    """A date column whose every written value is a whole number in the range of Excel serials
+    is read as serials (``auditkit.dates.serial_date``), and the reading is noted (IN003)."""
+    written, serial = stats.get(f"_{column}_written", 0), stats.get(f"_{column}_serial", 0)
+    if written and serial == written:
+        tally.add(tally.serials, (part.table, column, part.shown), written)
+        return True
+    return False
+
+
+def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: nw.LazyFrame,
+           clean: bool = False, source: int = 0, serials: bool = False, drop: bool = False) -> nw.LazyFrame:
+    """Pass one: the roster reduced to what the cascade needs, one row per record; ``source``
+    numbers the part it came from."""
     if "enrolled_on" in roster.columns:
-        enrolled = date_number(roster, "enrolled_on").fill_null(MISSING_DATE)
+        read = date_number(roster, "enrolled_on", serials)
+        enrolled = read.fill_null(MISSING_DATE)
+        # written but not a date: sorted as a missing date, and named (IN002)
+        unread = (read.is_null() & ~blank("enrolled_on")) if not roster.collect_schema()["enrolled_on"].is_temporal() \
+            else nw.lit(False)
     else:
-        enrolled = nw.lit(MISSING_DATE, nw.Int64)
-    frame = roster.select(nw.col("person_id"), nw.col("scheme"), nw.col("region_code"), enrolled.alias("enrolled"))
+        enrolled, unread = nw.lit(MISSING_DATE, nw.Int64), nw.lit(False)
+    frame = roster.select(nw.col("person_id"), nw.col("scheme"), nw.col("region_code"), enrolled.alias("enrolled"),
+                          unread.alias("date_unread"))
     frame = frame.join(book, on=["scheme", "region_code"], how="left")
-    frame = add_id_columns(frame, "person_id", settings.census_day, codes)
+    if drop:
+        frame = frame.filter(~nw.col("_drop"))
+    frame = add_id_columns(frame, "person_id", settings.census_day, codes, clean=clean)
     county = nw.col("_county")
     frame = frame.select(
-        "id_reason", "id_key", "id_lower_x",
+        "id_reason", "id_key", "id_lower_x", "id_repaired", "date_unread", nw.lit(source, nw.Int64).alias("source"),
         nw.col("_scheme").alias("scheme"),
         nw.col("_settle").alias("settle"),
         nw.col("_place").alias("place"),
@@ -151,14 +219,15 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
     return frame
 
 
-def prepared(roster: nw.LazyFrame) -> nw.LazyFrame:
+def prepared(roster: nw.LazyFrame, part: Part) -> nw.LazyFrame:
     """The roster's scheme and county code as text, missing ones as empty text (so that they
     join with the codebook)."""
     missing = [c for c in ("person_id", "scheme", "region_code") if c not in roster.columns]
     if missing:
         labels = {"person_id": "公民身份号码", "scheme": "险种", "region_code": "参保地区划代码"}
-        raise PackageError(f"参保人员名册缺少必需的列“{'、'.join(labels[c] for c in missing)}”")
-    return roster.with_columns(nw.col("scheme").cast(nw.String).fill_null(""),
+        raise PackageError(f"参保人员名册缺少必需的列“{'、'.join(labels[c] for c in missing)}”", file=part.shown)
+    return roster.with_columns(nw.col("person_id").cast(nw.String),
+                               nw.col("scheme").cast(nw.String).fill_null(""),
                                nw.col("region_code").cast(nw.String).fill_null(""))
 
 
@@ -168,34 +237,63 @@ def _distinct(frame: nw.LazyFrame) -> nw.LazyFrame:
     return frame.group_by("id_key").agg(nw.len().alias("_records")).select("id_key")
 
 
-def person_set(frame: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame,
+def person_set(engine: Engine, parts: list[Part], settings: Settings, codes: nw.LazyFrame, tally: Tally,
                died_before: bool = False) -> nw.LazyFrame:
-    """A list table (national list, other coverage, deaths) as unique valid keys."""
-    columns = [nw.col("person_id")]
-    if died_before:
-        columns.append(date_number(frame, "died_on").alias("died"))
-    listed = add_id_columns(frame.select(columns), "person_id", settings.census_day, codes)
-    listed = listed.filter(~nw.col("id_key").is_null())
-    if died_before:
-        # died before the census day; a death on the day itself does not exclude (RULES.md)
-        listed = listed.filter(nw.col("died") < settings.census_day)
-    return _distinct(listed)
+    """A list table (national list, other coverage, deaths) as unique valid keys, its numbers
+    read like the roster's (cleaned where needed, refused where Excel has spoiled them)."""
+    frames = []
+    for part in parts:
+        frame = engine.scan(part)
+        dated = died_before and "died_on" in frame.columns
+        stats = engine.collect(frame.select(*id_statistics(frame), *(date_statistics(frame, "died_on") if dated else [])))
+        stats = {k: int(v or 0) for k, v in stats.row(0, named=True).items()}
+        clean = _judge_ids(part, stats, "公民身份号码")
+        columns = [nw.col("person_id").cast(nw.String)]
+        if dated:
+            read = date_number(frame, "died_on", _serial_column(tally, part, "died_on", stats))
+            unread = (read.is_null() & ~blank("died_on")) if not frame.collect_schema()["died_on"].is_temporal() \
+                else nw.lit(False)
+            columns += [read.alias("died"), unread.alias("date_unread")]
+        frame = frame.select(columns)
+        listed = add_id_columns(frame, "person_id", settings.census_day, codes, clean=clean)
+        figures = [nw.col("id_repaired").cast(nw.Int64).sum().alias("repaired")]
+        if dated:
+            figures.append(nw.col("date_unread").cast(nw.Int64).sum().alias("unread"))
+        counted = engine.collect(listed.select(figures)).row(0, named=True)
+        tally.add(tally.repaired, ("id", part.shown), counted["repaired"] or 0)
+        if dated:
+            tally.add(tally.unread, (part.table, "died_on", part.shown), counted["unread"] or 0)
+        listed = listed.filter(~nw.col("id_key").is_null())
+        if died_before:
+            # died before the census day; a death on the day itself does not exclude (RULES.md)
+            listed = listed.filter(nw.col("died") < settings.census_day)
+        frames.append(listed.select("id_key"))
+    return _distinct(frames[0] if len(frames) == 1 else nw.concat(frames, how="vertical"))
 
 
 def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
-    summary = engine.collect(part.group_by("place", "scheme", "id_reason").agg(
+    summary = engine.collect(part.group_by("place", "scheme", "id_reason", "source").agg(
         nw.len().alias("records"),
+        nw.col("id_repaired").cast(nw.Int64).sum().alias("repaired"),
+        nw.col("date_unread").cast(nw.Int64).sum().alias("unread"),
         nw.col("id_lower_x").cast(nw.Int64).sum().alias("lower_x"),
         nw.col("bad_id").min().alias("sample_low"),
         nw.col("bad_id").max().alias("sample_high"),
+        nw.col("id_key").min().alias("key_low"),
     ))
     for row in summary.iter_rows(named=True):
+        tally.add(tally.repaired, ("id", tally.sources[row["source"]]), row["repaired"])
+        tally.add(tally.unread, ("roster", "enrolled_on", tally.sources[row["source"]]), row["unread"])
         if row["scheme"] != RESIDENT:
             continue
         region, reason = row["place"], row["id_reason"]
         tally.add(tally.records, region, row["records"])
         tally.add(tally.lower_x, region, row["lower_x"])
         if reason == VALID:
+            if region < 0:  # EN011: a valid ID whose county names no region of the jurisdiction
+                tally.add(tally.excluded, ("EN011", NO_REGION), row["records"])
+                tally.add(tally.county_reasons, -region, row["records"])
+                tally.sample("EN011", NO_REGION, row["key_low"])
             continue
         code = "EN001" if reason == 1 else "EN002"
         tally.add(tally.excluded, (code, region), row["records"])
@@ -208,7 +306,9 @@ def _summarise(engine: Engine, part: nw.LazyFrame, tally: Tally) -> None:
 def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame | None],
              settings: Settings, tally: Tally) -> None:
     valid = part.filter(nw.col("id_reason") == VALID)
-    residents = valid.filter(nw.col("scheme") == RESIDENT).select("id_key", "settle", "place", "sortkey")
+    # a record counted for no region (EN011) is never a duplicate of another, nor the one kept
+    residents = (valid.filter((nw.col("scheme") == RESIDENT) & (nw.col("settle") > 0))
+                 .select("id_key", "settle", "place", "sortkey"))
     employees = _distinct(valid.filter(nw.col("scheme") == EMPLOYEE))
 
     # one row per person and region: EN003 leaves one record of the n
@@ -230,8 +330,16 @@ def _cascade(engine: Engine, part: nw.LazyFrame, lists: dict[str, nw.LazyFrame |
     first_rule = nw.concat(named, how="vertical").group_by("id_key").agg(nw.col("rule").min())
     flagged = (per_region.join(across, on=["id_key", "settle"], how="left")
                .join(first_rule, on="id_key", how="left"))
+    # EN010, last: the record the region keeps (its earliest) was enrolled after the census day;
+    # a missing or unreadable date is not "after"
+    late = nw.lit(False)
+    if settings.after_census:
+        best = nw.col("best")
+        late = (best > settings.census_day * 1_000_000 + 999_999) & (best < MISSING_DATE * 1_000_000)
     outcome = (nw.when(nw.col("in_EN004").fill_null(False)).then(4)
-               .otherwise(nw.col("rule").fill_null(KEPT)).cast(nw.Int64))
+               .when(~nw.col("rule").is_null()).then(nw.col("rule"))
+               .when(late).then(10)
+               .otherwise(KEPT).cast(nw.Int64))
 
     decided = flagged.with_columns(outcome.alias("code"))
     if settings.places:
@@ -273,18 +381,26 @@ def _at_places(residents: nw.LazyFrame, decided: nw.LazyFrame) -> nw.LazyFrame:
             .with_columns(kept.cast(nw.Int64).alias("kept")))
 
 
-def run(engine: Engine, tables: dict[str, Path], settings: Settings,
+def run(engine: Engine, tables: dict[str, list[Part]], settings: Settings,
         progress: Callable[[str, int, int], None] | None = None) -> Tally:
-    """The cascade over a package's roster and lists; counts per settlement region code."""
+    """The cascade over a package's roster and lists, each given as its parts (files or
+    sheets, ``auditkit.enrollment.sources``); counts per settlement region code."""
     steps = 1 + settings.buckets
     say = progress or (lambda *_: None)
     say("读取并校验名册", 0, steps)
     codes = engine.table(address_columns(), {"_id_address": "int64", "_id_address_ok": "boolean"})
-    roster = prepared(engine.scan(tables["roster"], "roster"))
-    roster = narrow(roster, settings, codes, codebook(engine, roster, settings))
+    tally = Tally()
+    frames = []
+    for part in tables["roster"]:
+        roster = prepared(engine.scan(part), part)
+        book, clean, serials, drop = codebook(engine, roster, settings, tally, part)
+        tally.sources.append(part.shown)
+        frames.append(narrow(roster, settings, codes, book, clean, source=len(tally.sources) - 1, serials=serials,
+                             drop=drop))
+    roster = frames[0] if len(frames) == 1 else nw.concat(frames, how="vertical")
     lists: dict[str, nw.LazyFrame | None] = {}
     for name in ("national_list", "other_coverage", "deaths"):
-        lists[name] = (person_set(engine.scan(tables[name], name), settings, codes, died_before=name == "deaths")
+        lists[name] = (person_set(engine, tables[name], settings, codes, tally, died_before=name == "deaths")
                        if name in tables else None)
 
     if settings.buckets > 1:
@@ -293,7 +409,6 @@ def run(engine: Engine, tables: dict[str, Path], settings: Settings,
         parts = {0: engine.keep(roster)}
     steps = 1 + len(parts)
     say("核对重复参保及名单", 1, steps)
-    tally = Tally()
     for done, (bucket, part) in enumerate(sorted(parts.items())):
         _summarise(engine, part, tally)
         if bucket < 0:

@@ -9,7 +9,7 @@ checkpoint) and how a frame is written partitioned by bucket.
 
 from __future__ import annotations
 
-import codecs
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -19,30 +19,70 @@ from pathlib import Path
 import narwhals as nw
 import polars as pl
 
-from auditkit.errors import PackageError
+from auditkit.enrollment.sources import Part
+from auditkit.errors import PackageError, column_letter
 from auditkit.schemas import TABLES
 
 ENGINES = ("polars", "duckdb", "spark")
 _counter = itertools.count()
 
 
-def _utf8_copy(path: Path, directory: str) -> Path:
-    """A GB18030 CSV re-encoded to UTF-8 in the work folder, streamed block by block; a UTF-8
-    file is used as it is."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    try:
-        head.decode("utf-8")
-        return path
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(head) - 3 and len(head) == 1 << 20:
-            return path  # only a character cut at the block's end: UTF-8 after all
-    target = Path(directory) / (path.stem + ".utf8.csv")
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    with path.open("rb") as source, target.open("w", encoding="utf-8") as out:
-        for block in iter(lambda: source.read(1 << 22), b""):
-            out.write(decoder.decode(block))
-        out.write(decoder.decode(b"", final=True))
+def _utf8_copy(part: Part, directory: str) -> Path:
+    """A text part re-encoded to UTF-8 from its header line on, streamed block by block."""
+    target = Path(directory) / f"part{next(_counter)}.csv"
+    with part.path.open("r", encoding=part.encoding, newline="") as source, \
+            target.open("w", encoding="utf-8", newline="") as out:
+        for _ in range(part.header_line - 1):
+            source.readline()
+        for block in iter(lambda: source.read(1 << 22), ""):
+            out.write(block.lstrip("\ufeff") if out.tell() == 0 else block)
+    return target
+
+
+def _cell_text(value) -> str | None:
+    """A workbook cell as the text a reader sees: whole numbers without ``.0``, dates as ISO."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()[:10] if not isinstance(value, dt.datetime) or value.time() == dt.time() \
+            else value.isoformat(sep=" ")
+    return str(value)
+
+
+def _workbook_copy(part: Part, directory: str) -> Path:
+    """A workbook sheet of a roster as a Parquet file of text columns, from its header row on.
+    An ID cell that holds a number of 16 digits or more is refused: Excel kept 15 of them."""
+    from python_calamine import CalamineWorkbook
+
+    rows = CalamineWorkbook.from_path(str(part.path)).get_sheet_by_name(part.sheet).to_python(
+        skip_empty_area=False)
+    header = [str(v).strip() if v is not None else "" for v in rows[part.header_line - 1]]
+    spec = TABLES[part.table]
+    names, seen = [], set()
+    for i, name in enumerate(header):
+        name = name or f"_column{i + 1}"
+        while name in seen:
+            name += "_"
+        seen.add(name)
+        names.append(name)
+    id_columns = [i for i, h in enumerate(header) if spec.match(h) == "person_id"]
+    columns: list[list] = [[] for _ in names]
+    for number, row in enumerate(rows[part.header_line:], start=part.header_line + 1):
+        for i in id_columns:
+            value = row[i] if i < len(row) else None
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and abs(value) >= 1e15:
+                raise PackageError("身份证号为数值（Excel 只保留15位有效数字，末尾几位已变为0，校验码 X 已丢失），"
+                                   "无法核验身份证号；请将该列设为文本格式后重新导出",
+                                   file=part.path.name, sheet=part.sheet, row=number,
+                                   column=f"{header[i]}（{column_letter(i + 1)}列）")
+        for i in range(len(names)):
+            columns[i].append(_cell_text(row[i]) if i < len(row) else None)
+    target = Path(directory) / f"part{next(_counter)}.parquet"
+    pl.DataFrame({n: pl.Series(n, c, dtype=pl.String) for n, c in zip(names, columns)}).write_parquet(target)
     return target
 
 
@@ -60,26 +100,30 @@ class Engine:
 
     def __init__(self) -> None:
         self.workdir = tempfile.mkdtemp(prefix="auditkit-roster-")
+        self._read: dict[Part, tuple[Path, str]] = {}  # each part's file as the engine read it
 
     # -- reading --------------------------------------------------------------------------
 
-    def scan(self, path: Path, table: str) -> nw.LazyFrame:
-        """The table with its columns renamed to the canonical names; unknown columns dropped."""
-        suffix = path.suffix.lower()
-        shown = path.name
-        if suffix not in (".parquet", ".csv"):
-            raise PackageError(f"名册类大表应为 .parquet 或 .csv 文件，实为“{suffix}”", file=shown)
-        if suffix == ".csv":
-            path = _utf8_copy(path, self.workdir)
+    def scan(self, part: Part) -> nw.LazyFrame:
+        """A part of a table with its columns renamed to the canonical names; unknown columns
+        dropped. Text that is not UTF-8 or has title lines is read through a UTF-8 copy, a
+        workbook's sheet through a Parquet copy (``auditkit.enrollment.sources``)."""
+        shown = part.shown
+        path, kind = part.path, part.format
+        if part.format == "workbook":
+            path, kind = _workbook_copy(part, self.workdir), "parquet"
+        elif part.copied:
+            path = _utf8_copy(part, self.workdir)
+        self._read[part] = (path, kind)
         try:
-            frame = self._scan(path, suffix)
+            frame = self._scan(path, kind, part.separator)
             names = frame.columns
         except Exception as exc:  # an unreadable file is the package's problem, not ours
             raise PackageError(f"无法读取该文件（{type(exc).__name__}）", file=shown) from None
-        spec = TABLES[table]
+        spec = TABLES[part.table]
         renames: dict[str, str] = {}
         for header in names:
-            canonical = spec.match(header.lstrip("\ufeff"))  # a byte-order mark, if a reader kept it
+            canonical = spec.match(header.strip().lstrip("\ufeff"))  # a byte-order mark, if a reader kept it
             if canonical is None:
                 continue
             if canonical in renames.values():
@@ -91,8 +135,24 @@ class Engine:
                 raise PackageError(f"缺少必需的列“{column.label}”", file=shown)
         return frame.select([nw.col(h).alias(c) for h, c in renames.items()])
 
-    def _scan(self, path: Path, suffix: str) -> nw.LazyFrame:
+    def _scan(self, path: Path, kind: str, separator: str) -> nw.LazyFrame:
         raise NotImplementedError
+
+    def rows_where(self, part: Part, column: str, condition, limit: int) -> list[int]:
+        """The first ``limit`` row numbers of a part (as the file or sheet numbers them) where
+        ``condition`` (a function of the column's expression) holds. Read with Polars from the
+        file this engine read, whatever the engine: only a few rows are wanted, for a note."""
+        path, kind = self._read[part]
+        if kind == "parquet":
+            native = pl.scan_parquet(path)
+        else:
+            native = pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", separator=part.separator,
+                                 truncate_ragged_lines=True)
+        spec = TABLES[part.table]
+        header = next(h for h in native.collect_schema().names() if spec.match(h.strip().lstrip("\ufeff")) == column)
+        frame = nw.from_native(native.select(pl.col(header).alias("_value")).with_row_index("_index"))
+        found = frame.filter(condition(nw.col("_value"), frame)).select("_index").head(limit).collect()
+        return [part.header_line + 1 + int(i) for i in found.to_native()["_index"].to_list()]
 
     # -- keeping and spilling -------------------------------------------------------------
 
@@ -133,10 +193,11 @@ class PolarsEngine(Engine):
 
     name = "polars"
 
-    def _scan(self, path: Path, suffix: str) -> nw.LazyFrame:
-        if suffix == ".parquet":
+    def _scan(self, path: Path, kind: str, separator: str) -> nw.LazyFrame:
+        if kind == "parquet":
             return nw.from_native(pl.scan_parquet(path))
-        return nw.from_native(pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy"))
+        return nw.from_native(pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy", separator=separator,
+                                          truncate_ragged_lines=True))
 
     def table(self, columns: dict[str, list], types: dict[str, str]) -> nw.LazyFrame:
         return nw.from_native(_polars_table(columns, types).lazy())
@@ -168,10 +229,11 @@ class DuckDBEngine(Engine):
         self.connection.execute(f"SET temp_directory = '{self.workdir}'")
         self.connection.execute("SET preserve_insertion_order = false")
 
-    def _scan(self, path: Path, suffix: str) -> nw.LazyFrame:
-        if suffix == ".parquet":
+    def _scan(self, path: Path, kind: str, separator: str) -> nw.LazyFrame:
+        if kind == "parquet":
             return nw.from_native(self.connection.read_parquet(str(path)))
-        return nw.from_native(self.connection.read_csv(str(path), header=True, all_varchar=True))
+        return nw.from_native(self.connection.read_csv(str(path), header=True, all_varchar=True, sep=separator,
+                                                       quotechar='"', escapechar='"'))
 
     def table(self, columns: dict[str, list], types: dict[str, str]) -> nw.LazyFrame:
         return nw.from_native(self.connection.from_arrow(_polars_table(columns, types).to_arrow()))
@@ -231,11 +293,12 @@ class SparkEngine(Engine):
         except ImportError:
             raise PackageError("使用 --engine spark 需安装 PySpark：pip install 'auditkit[spark]'") from None
 
-    def _scan(self, path: Path, suffix: str) -> nw.LazyFrame:
+    def _scan(self, path: Path, kind: str, separator: str) -> nw.LazyFrame:
         reader = self.session.read
-        if suffix == ".parquet":
+        if kind == "parquet":
             return nw.from_native(reader.parquet(str(path.resolve())))
-        return nw.from_native(reader.option("header", "true").option("encoding", "UTF-8").csv(str(path.resolve())))
+        return nw.from_native(reader.option("header", "true").option("encoding", "UTF-8").option("sep", separator)
+                              .option("quote", '"').option("escape", '"').csv(str(path.resolve())))
 
     def table(self, columns: dict[str, list], types: dict[str, str]) -> nw.LazyFrame:
         spark_types = {"string": "string", "boolean": "boolean", "int8": "tinyint", "int64": "bigint"}

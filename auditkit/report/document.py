@@ -17,17 +17,18 @@ from typing import Any
 
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
-from auditkit.deadlines import PERIOD_SETTINGS, chinese_date, within_days
+from auditkit.deadlines import PERIOD_SETTINGS, Deadline, chinese_date, within_days
 from auditkit.money import round_fen, wan
+from auditkit.package import FUNDING_LEVEL_WORDS
 from auditkit.programs import PROGRAMS, family_of
 from auditkit.report.tracking import Tracking
-from auditkit.rulebook import Rulebook
+from auditkit.rulebook import Param, Rulebook
 from auditkit.runner import Result
 
 ZERO = Decimal(0)
 MODES = ("review", "self-check")
 
-FUNDING_LEVELS = {"central": "中央财政", "regional": "自治区本级财政"}
+FUNDING_LEVELS = {key: words[1] for key, words in FUNDING_LEVEL_WORDS.items()}
 
 CHINESE_DIGITS = "零一二三四五六七八九"
 
@@ -67,15 +68,31 @@ def effect_text(amount: Decimal, persons: int) -> str:
     return "涉及" + "、".join(parts) if parts else ""
 
 
-def rectification_deadline(issued: dt.date, days: int, rules: Rulebook | None) -> dt.date:
+def rectification_deadline(issued: dt.date, days: int, rules: Rulebook | None) -> Deadline:
     """The last day of a period of ``days`` from the document's date, as every period is counted
-    (auditkit.deadlines): from the next day, the last day moved to a working day. A rulebook
-    without the period settings, or a year the holiday calendar does not cover, gives the plain
-    last day."""
+    (auditkit.deadlines): from the next day, the last day moved to a working day of the official
+    calendar. A rulebook without the period settings gets the law's defaults (民法典第二百零一条、
+    第二百零三条: from the next day, moved past days off). A year the calendar does not cover is
+    never guessed: the deadline's ``due`` is None and ``uncovered`` names the year."""
     if rules is not None and all(rules.has(name) for name in PERIOD_SETTINGS):
-        deadline = within_days(issued, days, rules)
-        return deadline.due or deadline.nominal
-    return issued + dt.timedelta(days=days)
+        return within_days(issued, days, rules)
+    return within_days(issued, days, _LAW_DEFAULTS)
+
+
+# The two period settings as the law words them, for a rulebook that has neither.
+_LAW_DEFAULTS = Rulebook("民法典", "", "", {
+    "deadline.period_starts_next_day": Param("deadline.period_starts_next_day", True, "民法典第二百零一条", True, "yes_no"),
+    "deadline.roll_to_working_day": Param("deadline.roll_to_working_day", True, "民法典第二百零三条", True, "yes_no"),
+}, [])
+
+
+def deadline_words(deadline: Deadline) -> tuple[str, str]:
+    """('2024年3月19日', '') or, when the calendar does not cover the last day's year,
+    ('2031年3月19日', '（所用节假日数据尚未收录2031年的法定节假日安排，该日如为节假日，顺延至其后第一个工作日）')."""
+    if deadline.due is not None:
+        return chinese_date(deadline.due), ""
+    return chinese_date(deadline.nominal), (
+        f"（所用节假日数据尚未收录{deadline.uncovered}年的法定节假日安排，该日如为节假日，顺延至其后第一个工作日）")
 
 
 # Where a title may break: after these characters a line ends on a whole word more often than not.
@@ -288,12 +305,31 @@ def _sum(rows: list[RegionAssessment], name: str, declared: bool) -> Decimal | N
     return sum((Decimal(v) for v in values), ZERO)
 
 
+@dataclass(frozen=True)
+class Signer:
+    """What the signer of a document knows and auditkit cannot: the 发文字号, the 附注's contact
+    person and telephone, the 抄送 recipients (GB/T 9704-2012 7.2.4, 7.3.6, 8.1). Each is empty
+    when not given, and the document then prints a blank to fill in, never a made-up value."""
+
+    doc_number: str = ""  # 发文字号, e.g. 内财监函〔2024〕12号
+    contact: str = ""  # 联系人
+    phone: str = ""  # 联系电话
+    cc: tuple[str, ...] = ()  # 抄送机关, in order
+
+    def merged(self, over: "Signer") -> "Signer":
+        """This signer with every value that ``over`` gives put in its place (the command line
+        over the manifest's ``[report]``)."""
+        return Signer(over.doc_number or self.doc_number, over.contact or self.contact,
+                      over.phone or self.phone, over.cc or self.cc)
+
+
 @dataclass
 class ReportOptions:
     mode: str = "review"
     date: dt.date | None = None  # 成文日期; today when None
     reveal_ids: bool = False
     tracking: Tracking | None = None
+    signer: Signer = field(default_factory=Signer)  # over the manifest's [report], when given
 
 
 def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any]:
@@ -322,8 +358,11 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
 
     days = None
     if rules is not None and rules.has("report.rectification_days"):
-        days = rules.get("report.rectification_days").value
-    deadline = chinese_date(rectification_deadline(issued, days, rules)) if days else ""
+        days = int(rules.get("report.rectification_days").value)
+    deadline, deadline_note = deadline_words(rectification_deadline(issued, days, rules)) if days else ("", "")
+    report = getattr(manifest, "report", None) or {}
+    signer = Signer(str(report.get("doc_number", "")), str(report.get("contact", "")),
+                    str(report.get("phone", "")), tuple(report.get("cc", ()))).merged(options.signer)
 
     declared_total = _sum(result.assessment, "settlement", declared=True)
     verified_total = _sum(result.assessment, "settlement", declared=False)
@@ -368,6 +407,11 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "verified_total": wan(verified_total) if verified_total is not None else "",
         "total_change": _change(declared_total, verified_total),
         "deadline": deadline,
+        "deadline_note": deadline_note,
+        # GB/T 9704-2012 10.1: a review is a 函, laid out in the 信函格式 (decisions, issue 16)
+        "letter": options.mode == "review" and bool(manifest.reviewer),
+        "signer": {"doc_number": mask(signer.doc_number), "contact": mask(signer.contact),
+                   "phone": mask(signer.phone), "cc": [mask(c) for c in signer.cc]},
         "rectification_days": days,
         "tracking": tracking,
         "rectified": [dict(r, condition=mask(r.get("condition", ""))) for r in tracking.rectified] if tracking else [],

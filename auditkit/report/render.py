@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from auditkit.errors import PackageError
+from auditkit.report.embedded import embed_in_html, pdf_attachment
 
 TEMPLATES = {"review": "review.html.j2", "self-check": "self_check.html.j2"}
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -38,6 +39,11 @@ def _environment():
 
 def created_timestamp() -> str:
     """The document's creation time, W3C format: SOURCE_DATE_EPOCH when set, else now (UTC)."""
+    return created_moment().strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def created_moment() -> dt.datetime:
+    """The document's creation time: SOURCE_DATE_EPOCH when set, else now (UTC, whole seconds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
@@ -46,7 +52,7 @@ def created_timestamp() -> str:
             raise PackageError(f"环境变量 SOURCE_DATE_EPOCH 应为整数秒数，现为“{epoch}”") from None
     else:
         moment = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment
 
 
 def _family_names(path: Path) -> list[str]:
@@ -90,14 +96,21 @@ def font_faces_css(font_dirs: Iterable[Path]) -> str:
     return "\n".join(rules)
 
 
-def render_html(context: dict[str, Any], font_dirs: Iterable[Path] = ()) -> str:
+def render_html(context: dict[str, Any], font_dirs: Iterable[Path] = (), result_text: str | None = None) -> str:
+    """The page; ``result_text`` (the run's JSON) rides along for ``--previous``."""
+    html = _html(context, font_dirs)
+    return embed_in_html(html, result_text) if result_text is not None else html
+
+
+def _html(context: dict[str, Any], font_dirs: Iterable[Path]) -> str:
     css = (templates_dir() / "gbt9704.css").read_text(encoding="utf-8")
     faces = font_faces_css(font_dirs)
     template = _environment().get_template(TEMPLATES[context["mode"]])
     return template.render(ctx=context, css=(faces + "\n" + css) if faces else css, created=created_timestamp())
 
 
-def render_pdf(context: dict[str, Any], font_dirs: Iterable[Path] = ()) -> bytes:
+def render_pdf(context: dict[str, Any], font_dirs: Iterable[Path] = (), result_text: str | None = None) -> bytes:
+    """The PDF; ``result_text`` (the run's JSON) is attached to it for ``--previous``."""
     from weasyprint import HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -107,7 +120,8 @@ def render_pdf(context: dict[str, Any], font_dirs: Iterable[Path] = ()) -> bytes
     logging.getLogger("fontTools").setLevel(logging.ERROR)
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     font_dirs = list(font_dirs)
-    html = render_html(context, font_dirs)
+    html = _html(context, font_dirs)
     fonts = FontConfiguration()
     document = HTML(string=html, base_url=str(templates_dir()))
-    return document.write_pdf(font_config=fonts)
+    attachments = [pdf_attachment(result_text, created_moment())] if result_text is not None else []
+    return document.write_pdf(font_config=fonts, attachments=attachments)
