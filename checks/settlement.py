@@ -16,10 +16,7 @@ from auditkit import Effect, Evidence, Finding, NotRun, check
 from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area, places
 from auditkit.findings import differs, filer_unit
 from auditkit.gbt2260 import had_name
-from auditkit.money import matches, percent, quote, tolerance, wan, yuan
-from auditkit.rulebook import Region
-from auditkit.gbt2260 import had_name
-from auditkit.money import matches, percent, quote, tolerance, wan, yuan
+from auditkit.money import matches, percent, quote, tolerance, wan, written_places, yuan
 from auditkit.rulebook import Region
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
@@ -242,9 +239,11 @@ def _compare_sums(spec, table, name: str, total: dict, members: list[dict], what
             condition = (f"{spec.label}{what}“{table.headers[column]}”为{declared:,}人，"
                          f"{addends}为{computed:,}人，相差{declared - computed:,}人。")
             effect = Effect(persons=int(abs(declared - computed)))
-        else:
-            condition = (f"{spec.label}{what}“{table.headers[column]}”为{yuan(declared)}，"
-                         f"{addends}为{yuan(computed)}，相差{wan(abs(declared - computed))}。")
+        else:  # quoted in the unit the table was filed in, with the decimals its total was written with
+            places = written_places(tolerance(total, column), table.unit)
+            shown = lambda value: quote(value, table.unit, places)  # noqa: E731
+            condition = (f"{spec.label}{what}“{table.headers[column]}”为{shown(declared)}，"
+                         f"{addends}为{shown(computed)}，相差{shown(abs(declared - computed))}。")
             effect = Effect(amount=abs(declared - computed))
         yield Finding(
             subject=f"{name}.{column}{subject}", condition=condition, effect=effect,

@@ -213,6 +213,18 @@ def test_every_total_wording_is_the_total_never_a_region(tmp_path, label):
     assert finding.figures["difference"] == Decimal("1000")
 
 
+def test_a_total_of_a_wan_table_is_quoted_in_wan(tmp_path):
+    """A table filed in 万元 whose 全区合计 此次结算补助资金 reads 3.90 against its rows' 1.20 + 2.40
+    = 3.60: off by 0.30万元, beyond the half-units of the three figures (3 × 0.005万元 = 150 元).
+    ST004 quotes all three figures in 万元, as filed, with the two decimals written."""
+    text = ("单位:人、万元\n序号,盟市,参保人数,应补助资金,已预拨资金,此次结算补助资金\n"
+            "1,呼和浩特市,1000,51.20,50.00,1.20\n2,包头市,2000,102.40,100.00,2.40\n"
+            "全区合计,,3000,153.60,150.00,3.90\n填表人：张某,,审核人：李某\n")
+    [finding] = only(audit(_package(tmp_path, text), "ST004"), "ST004")
+    assert finding.figures["difference"] == Decimal("3000")
+    assert "为3.90万元，各地区之和为3.60万元，相差0.30万元" in finding.condition
+
+
 def test_notes_after_the_table_and_data_after_notes(tmp_path):
     """Signature and note lines under the table are not rows; a region's figures below a 说明 line
     are refused (a person could not tell them from the notes), naming the row."""
