@@ -26,8 +26,8 @@ from typing import Any
 ZERO = Decimal(0)
 
 # Codes whose finding is about a form, not money: counted as nothing.
-FORM_ONLY = frozenset({"ST003", "ST005", "YY001", "MT001", "CC001", "PF002", "DF001", "DF002",
-                       "IN001", "IN002", "IN003"})
+FORM_ONLY = frozenset({"ST003", "ST005", "YY001", "MT001", "CC001", "PF002", "DF001", "DF002"})
+FORM_FAMILIES = ("IN",)  # how the package was filled in (IN001–IN004 and any added): never money
 
 # code -> (pot kind, claim): codes sharing a pot kind measure the same money of a region.
 POTS: dict[str, tuple[str, str]] = {
@@ -66,7 +66,7 @@ def stake(finding: Any) -> tuple[tuple, str, Decimal]:
     code = _get(finding, "code") or ""
     region = _get(finding, "region") or ""
     amount = abs(Decimal(_get(finding, "amount") or 0))
-    if _get(finding, "severity") == "info" or code in FORM_ONLY:
+    if _get(finding, "severity") == "info" or code in FORM_ONLY or code.startswith(FORM_FAMILIES):
         return ("form", code, region, _get(finding, "subject") or ""), code, ZERO
     kind = POTS.get(code)
     if code == "DL002":
