@@ -67,8 +67,10 @@ def test_a_rule_of_arithmetic_cites_nothing_in_nmg_and_its_own_form_in_xj():
     """ST004 (a total equals its rows) is plain arithmetic in 内蒙古: the rule alone, one full
     stop, no bracket; in 塔城 it is 004's own form, 附件1."""
     spec = load_checks()["ST004"]
-    assert spec.criteria_in(load_rulebook("nmg")) == "合计行的每一金额列和人数列应等于各地区分项之和。"
-    assert spec.criteria_in(load_rulebook("xj")) == "合计行的每一金额列和人数列应等于各地区分项之和（塔地财社〔2021〕87号 附件1）。"
+    rule = spec.rule.rstrip("。")  # "合计行的每一金额列和人数列应等于各地区分项之和；…"
+    assert rule.startswith("合计行的每一金额列和人数列应等于各地区分项之和")
+    assert spec.criteria_in(load_rulebook("nmg")) == rule + "。"
+    assert spec.criteria_in(load_rulebook("xj")) == rule + "（塔地财社〔2021〕87号 附件1）。"
 
 
 def test_without_a_rulebook_no_jurisdictions_document_is_cited():
@@ -98,8 +100,9 @@ def test_the_letters_cite_only_their_own_jurisdiction(letters, kind):
     assert "塔地财社" not in nmg and "根据《内蒙古自治区城乡居民基本医疗保险补助资金管理办法》（内财社〔2025〕357号）等规定" in nmg
     assert "内财社〔2025〕357号" not in xj and "内蒙古" not in xj
     assert "根据《关于下达自治区财政2020年城乡居民基本医疗保险结算补助资金的通知》（塔地财社〔2021〕87号）等规定" in xj
-    # the arithmetic rule of the demo's ST004 cites nothing
-    assert "合计行的每一金额列和人数列应等于各地区分项之和。涉及150人" in nmg
+    # the arithmetic rule of the demo's ST004 cites nothing: the rule, a full stop, its persons
+    rule = re.sub(r"\s+", "", load_checks()["ST004"].rule.rstrip("。"))
+    assert f"依据：{rule}。涉及150人" in nmg
 
 
 @pytest.mark.parametrize("kind", ["pdf", "docx"])
