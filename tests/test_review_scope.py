@@ -71,13 +71,13 @@ def test_copies_not_judged_without_the_column():
 
 
 def test_missing_material_is_asked_for_once():
-    """The demo has no roster: one MT001 (info) asking for the 6月底参保人员名册, naming the nine
-    checks it keeps from running; settlement-ok also lacks documents, payments, filings and the
+    """The demo has no roster: one MT001 (info) asking for the 6月底参保人员名册, naming the eleven
+    roster checks it keeps from running (EN001–EN011); settlement-ok also lacks documents, payments, filings and the
     contributions table, each named with the checks it blocks."""
     [finding] = only(audit("demo-nmg-2023"), "MT001")
     assert finding.severity == "info"
     assert finding.figures["missing"] == ["roster"]
-    assert finding.figures["blocked_checks"]["roster"] == [f"EN00{i}" for i in range(1, 10)]
+    assert finding.figures["blocked_checks"]["roster"] == [f"EN{i:03d}" for i in range(1, 12)]
     [finding] = only(audit("settlement-ok"), "MT001")
     assert finding.figures["missing"] == ["roster", "documents", "payments", "filings", "individual_contributions"]
 
