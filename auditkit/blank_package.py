@@ -44,6 +44,7 @@ KIND_WRITING = {
     "count": "人数，非负整数",
     "share": "比例：0.8、80 或 80% 均表示 80%",
     "date": "日期，如 2024-01-15 或 2024年1月15日",
+    "month": "月份，如 2024-01、2024年1月 或 1月（指本年度）",
 }
 
 # Data validation per column kind: (type, operator, formula1, formula2, the message on a bad entry).

@@ -67,10 +67,13 @@ def test_spark_connect_through_the_cli():
     own and the run talks to it as to a cluster. A child process, so that its session does not
     meet the classic one above. EN002 persons as worked out in test_enrollment.py: 呼和浩特市 3,
     包头市 1, 赤峰市 3."""
+    import os
+
     if not HAS_SPARK:
         pytest.skip("PySpark 未安装（pip install 'auditkit[spark]'）")
+    if os.environ.get("AUDITKIT_SPARK_CONNECT") != "1":  # docs/decisions.md, "The suite's Spark Connect run"
+        pytest.skip("Spark Connect 的完整运行需另起 JVM 服务，设置 AUDITKIT_SPARK_CONNECT=1 后运行")
     import json
-    import os
     import subprocess
     import sys
 

@@ -72,8 +72,8 @@ def test_copies_not_judged_without_the_column():
 
 def test_missing_material_is_asked_for_once():
     """The demo has no roster: one MT001 (info) asking for the 6月底参保人员名册, naming the eleven
-    roster checks it keeps from running (EN001–EN011); settlement-ok also lacks documents,
-    payments, filings and the contributions table, each named with the checks it blocks."""
+    checks it keeps from running (EN001–EN011 of RULES.md, every one read off the roster); settlement-ok also lacks documents, payments, filings and the
+    contributions table, each named with the checks it blocks."""
     [finding] = only(audit("demo-nmg-2023"), "MT001")
     assert finding.severity == "info"
     assert finding.figures["missing"] == ["roster"]

@@ -194,7 +194,9 @@ _COLUMNS = {"enrolled_on": "参保日期", "died_on": "死亡日期", "person_id
 def _reading_notes(engine, tally: Tally, tables: dict, settings: Settings, year: int) -> list[dict]:
     """What the roster and lists were read through (IN003) or could not be read as (IN002),
     per file, as arguments of ``Submission.note_reading``."""
-    from auditkit.enrollment.datecols import blank, date_number
+    import narwhals as nw
+
+    from auditkit.enrollment.datecols import blank, with_date_number
 
     census = f"{year}年{settings.census_day // 100 % 100}月{settings.census_day % 100}日"
     by_shown = {part.shown: part for parts in tables.values() for part in parts}
@@ -223,10 +225,13 @@ def _reading_notes(engine, tally: Tally, tables: dict, settings: Settings, year:
         part = by_shown[shown]
         serials = (table, column, shown) in tally.serials
 
-        def unreadable(value, frame, _column=column, _serials=serials):
-            return date_number(frame, "_value", _serials).is_null() & ~blank(value)
+        def dated(frame, _serials=serials):
+            return with_date_number(frame, "_value", "_date", _serials)
 
-        rows = engine.rows_where(part, column, unreadable, 10)
+        def unreadable(value, frame):
+            return nw.col("_date").is_null() & ~blank(value)
+
+        rows = engine.rows_where(part, column, unreadable, 10, prepare=dated)
         if column == "enrolled_on":
             assumed = (f"已按参保日期缺失处理：不因参保日期晚于{census}剔除（EN010），"
                        "同一人跨盟市重复参保时其记录排在参保日期已知的记录之后（EN004）")

@@ -29,7 +29,7 @@ import narwhals as nw
 
 from auditkit.enrollment.cells import (COUNTY_MALFORMED, COUNTY_MISSING, COUNTY_OUTSIDE, COUNTY_UNASSIGNED,
                                        EMPLOYEE, RESIDENT, UNKNOWN_SCHEME, county_code, plain, scheme_of)
-from auditkit.enrollment.datecols import blank, date_number, date_statistics
+from auditkit.enrollment.datecols import blank, date_statistics, with_date_number
 from auditkit.enrollment.engines import Engine
 from auditkit.enrollment.sources import Part, refuse_spoiled_ids
 from auditkit.errors import PackageError
@@ -189,7 +189,8 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
     """Pass one: the roster reduced to what the cascade needs, one row per record; ``source``
     numbers the part it came from."""
     if "enrolled_on" in roster.columns:
-        read = date_number(roster, "enrolled_on", serials)
+        roster = with_date_number(roster, "enrolled_on", "_enrolled", serials)
+        read = nw.col("_enrolled")
         enrolled = read.fill_null(MISSING_DATE)
         # written but not a date: sorted as a missing date, and named (IN002)
         unread = (read.is_null() & ~blank("enrolled_on")) if not roster.collect_schema()["enrolled_on"].is_temporal() \
@@ -250,7 +251,8 @@ def person_set(engine: Engine, parts: list[Part], settings: Settings, codes: nw.
         clean = _judge_ids(part, stats, "公民身份号码")
         columns = [nw.col("person_id").cast(nw.String)]
         if dated:
-            read = date_number(frame, "died_on", _serial_column(tally, part, "died_on", stats))
+            frame = with_date_number(frame, "died_on", "_died", _serial_column(tally, part, "died_on", stats))
+            read = nw.col("_died")
             unread = (read.is_null() & ~blank("died_on")) if not frame.collect_schema()["died_on"].is_temporal() \
                 else nw.lit(False)
             columns += [read.alias("died"), unread.alias("date_unread")]

@@ -1,8 +1,8 @@
 """Date columns of a roster, read on every engine with the one date grammar of ``auditkit.dates``.
 
 ``auditkit.dates.parse_date`` reads one cell: NFKC, strip, then the first of ``DATE_PATTERNS``
-that matches in full, a year in 1900–2099 and a date that exists. ``date_number`` is the same
-reading as a Narwhals expression (Polars, DuckDB, Spark), giving YYYYMMDD as an integer or null:
+that matches in full, a year in 1900–2099 and a date that exists. ``with_date_number`` is the
+same reading in Narwhals (Polars, DuckDB, Spark), adding a column of YYYYMMDD integers or null:
 
 1. the characters NFKC changes that matter here are mapped (``auditkit.dates.FULL_WIDTH``, and
    every kind of space to an ASCII one), and surrounding whitespace is removed as ``str.strip``
@@ -17,7 +17,7 @@ Excel's serial dates are read as ``auditkit.dates.serial_date`` reads them, for 
 every written value is a whole number in ``PLAUSIBLE_SERIALS`` (the caller counts them first,
 ``date_statistics``): serial 45288 is 2023-12-28. A Date or Datetime column is read as it is.
 
-``tests/test_roster_dates.py`` checks that ``date_number`` equals ``parse_date`` (and
+``tests/test_roster_dates.py`` checks that ``with_date_number`` equals ``parse_date`` (and
 ``serial_date``) on a corpus of strings, on each engine.
 """
 
@@ -58,53 +58,73 @@ def _valid(year: nw.Expr, month: nw.Expr, day: nw.Expr) -> nw.Expr:
             & (day >= 1) & (day <= days))
 
 
-def text_date_number(column: str | nw.Expr) -> nw.Expr:
-    """A text column read by the grammar as YYYYMMDD, null where it is not a date."""
-    expr = nw.col(column) if isinstance(column, str) else column
-    text = _normalised(expr.cast(nw.String))
+def _text_stages(frame: nw.LazyFrame, text: str, out: str) -> nw.LazyFrame:
+    """``out``: the normalised text column ``text`` read by the grammar as YYYYMMDD, or null."""
+    t = nw.col(text)
     shaped = nw.lit(False)
     for pattern in DATE_PATTERNS:
-        shaped = shaped | text.str.contains(pattern).fill_null(False)
-    parts = (text.str.replace_all(_TIME_AT_END, "").str.replace_all("[^0-9]+", "-")
-             .str.replace_all("^-|-$", ""))
-    eight = ~parts.str.contains("-", literal=True)  # 20231228
-    rest = parts.str.slice(5)  # "M-D", "MM-D", "M-DD" or "MM-DD"
+        shaped = shaped | t.str.contains(pattern).fill_null(False)
+    frame = frame.with_columns(
+        shaped.alias(f"{out}_shaped"),
+        t.str.replace_all(_TIME_AT_END, "").str.replace_all("[^0-9]+", "-").str.replace_all("^-|-$", "")
+        .alias(f"{out}_parts"))
+    parts = nw.col(f"{out}_parts")
+    frame = frame.with_columns(
+        (~parts.str.contains("-", literal=True)).alias(f"{out}_eight"),  # 20231228
+        parts.str.slice(5).alias(f"{out}_rest"))  # "M-D", "MM-D", "M-DD" or "MM-DD"
+    eight, rest = nw.col(f"{out}_eight"), nw.col(f"{out}_rest")
     short_month = rest.str.slice(1, 1) == "-"
-    year = _digits(parts.str.slice(0, 4))
-    month = _digits(nw.when(eight).then(parts.str.slice(4, 2))
-                    .otherwise(nw.when(short_month).then(rest.str.slice(0, 1)).otherwise(rest.str.slice(0, 2))))
-    day = _digits(nw.when(eight).then(parts.str.slice(6, 2))
-                  .otherwise(nw.when(short_month).then(rest.str.slice(2)).otherwise(rest.str.slice(3))))
-    ok = shaped & _valid(year, month, day).fill_null(False)
-    return nw.when(ok).then(year * 10000 + month * 100 + day)
+    frame = frame.with_columns(
+        parts.str.slice(0, 4).alias(f"{out}_ys"),
+        nw.when(eight).then(parts.str.slice(4, 2))
+        .otherwise(nw.when(short_month).then(rest.str.slice(0, 1)).otherwise(rest.str.slice(0, 2))).alias(f"{out}_ms"),
+        nw.when(eight).then(parts.str.slice(6, 2))
+        .otherwise(nw.when(short_month).then(rest.str.slice(2)).otherwise(rest.str.slice(3))).alias(f"{out}_ds"))
+    frame = frame.with_columns(*(_digits(nw.col(f"{out}_{p}s")).alias(f"{out}_{p}") for p in "ymd"))
+    year, month, day = (nw.col(f"{out}_{p}") for p in "ymd")
+    ok = nw.col(f"{out}_shaped") & _valid(year, month, day).fill_null(False)
+    return frame.with_columns(nw.when(ok).then(year * 10000 + month * 100 + day).alias(out))
 
 
-def is_serial(column: str | nw.Expr) -> nw.Expr:
-    """Whether a text value is a whole number in ``PLAUSIBLE_SERIALS`` (``serial_date``)."""
-    expr = nw.col(column) if isinstance(column, str) else column
-    text = _normalised(expr.cast(nw.String))
+def _whole_serial(text: nw.Expr) -> nw.Expr:
+    """Whether a normalised text is a whole number in ``PLAUSIBLE_SERIALS``."""
     whole = text.str.contains(_SERIAL).fill_null(False)
     number = nw.when(whole).then(text).otherwise(nw.lit("0")).str.replace_all(r"\.0$", "").cast(nw.Int64)
     return whole & (number >= PLAUSIBLE_SERIALS.start) & (number < PLAUSIBLE_SERIALS.stop)
 
 
-def serial_date_number(column: str | nw.Expr) -> nw.Expr:
-    """A text column of Excel serials as YYYYMMDD (days to a civil date with integer arithmetic
-    on non-negative values, H. Hinnant's ``civil_from_days``), null where not a serial."""
+def is_serial(column: str | nw.Expr) -> nw.Expr:
+    """Whether a text value is a whole number in ``PLAUSIBLE_SERIALS`` (``serial_date``)."""
     expr = nw.col(column) if isinstance(column, str) else column
-    text = _normalised(expr.cast(nw.String))
-    ok = is_serial(expr)
-    serial = nw.when(ok).then(text).otherwise(nw.lit("0")).str.replace_all(r"\.0$", "").cast(nw.Int64)
-    z = serial - _EPOCH_1970 + 719468  # days since 0000-03-01; positive for every plausible serial
-    era = z // 146097
-    doe = z - era * 146097
-    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
-    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
-    mp = (5 * doy + 2) // 153
-    day = doy - (153 * mp + 2) // 5 + 1
-    month = nw.when(mp < 10).then(mp + 3).otherwise(mp - 9)
+    return _whole_serial(_normalised(expr.cast(nw.String)))
+
+
+def _serial_stages(frame: nw.LazyFrame, text: str, out: str) -> nw.LazyFrame:
+    """``out``: the normalised text column ``text`` of Excel serials as YYYYMMDD (days to a civil
+    date with integer arithmetic on non-negative values, H. Hinnant's ``civil_from_days``), null
+    where not a serial."""
+    t = nw.col(text)
+    ok = nw.col(f"{out}_ok")
+    frame = frame.with_columns(_whole_serial(t).alias(f"{out}_ok"))
+    frame = frame.with_columns(  # days since 0000-03-01; positive for every plausible serial
+        (nw.when(ok).then(t).otherwise(nw.lit("0")).str.replace_all(r"\.0$", "").cast(nw.Int64)
+         - _EPOCH_1970 + 719468).alias(f"{out}_z"))
+    z = nw.col(f"{out}_z")
+    frame = frame.with_columns((z // 146097).alias(f"{out}_era"))
+    era = nw.col(f"{out}_era")
+    frame = frame.with_columns((z - era * 146097).alias(f"{out}_doe"))
+    doe = nw.col(f"{out}_doe")
+    frame = frame.with_columns(((doe - doe // 1460 + doe // 36524 - doe // 146096) // 365).alias(f"{out}_yoe"))
+    yoe = nw.col(f"{out}_yoe")
+    frame = frame.with_columns((doe - (365 * yoe + yoe // 4 - yoe // 100)).alias(f"{out}_doy"))
+    doy = nw.col(f"{out}_doy")
+    frame = frame.with_columns(((5 * doy + 2) // 153).alias(f"{out}_mp"))
+    mp = nw.col(f"{out}_mp")
+    frame = frame.with_columns((doy - (153 * mp + 2) // 5 + 1).alias(f"{out}_d"),
+                               nw.when(mp < 10).then(mp + 3).otherwise(mp - 9).alias(f"{out}_m"))
+    month = nw.col(f"{out}_m")
     year = yoe + era * 400 + nw.when(month <= 2).then(1).otherwise(0)
-    return nw.when(ok).then(year * 10000 + month * 100 + day)
+    return frame.with_columns(nw.when(ok).then(year * 10000 + month * 100 + nw.col(f"{out}_d")).alias(out))
 
 
 def blank(column: str | nw.Expr) -> nw.Expr:
@@ -122,14 +142,22 @@ def date_statistics(frame: nw.LazyFrame, column: str) -> list[nw.Expr]:
             is_serial(column).cast(nw.Int64).sum().alias(f"_{column}_serial")]
 
 
-def date_number(frame: nw.LazyFrame, column: str, serials: bool = False) -> nw.Expr:
-    """A date column as YYYYMMDD, null where empty or not a date: a Date or Datetime column as it
-    is; text by the grammar, or as Excel serials when ``serials`` (the column is all serials)."""
+def with_date_number(frame: nw.LazyFrame, column: str, out: str, serials: bool = False) -> nw.LazyFrame:
+    """``frame`` with a column ``out``: the date column ``column`` as YYYYMMDD (Int64), null where
+    empty or not a date — a Date or Datetime column as it is; text by the grammar, or as Excel
+    serials when ``serials`` (the column is all serials).
+
+    The reading is built in stages, each a projection over named columns (dropped at the end),
+    not as one expression: the normalised text is used by every step, and one expression that
+    repeats it grows with each step — beyond what an engine plans in reasonable time (DuckDB 2
+    walks every expression it is given; a single expression of the serial arithmetic did not
+    finish in minutes on a 20-row roster)."""
     dtype = frame.collect_schema()[column]
     expr = nw.col(column)
     if dtype.is_temporal():
-        return (expr.dt.year().cast(nw.Int64) * 10000 + expr.dt.month().cast(nw.Int64) * 100
-                + expr.dt.day().cast(nw.Int64))
-    if dtype.is_numeric():
-        expr = expr.cast(nw.String)
-    return serial_date_number(expr) if serials else text_date_number(expr)
+        return frame.with_columns((expr.dt.year().cast(nw.Int64) * 10000 + expr.dt.month().cast(nw.Int64) * 100
+                                   + expr.dt.day().cast(nw.Int64)).alias(out))
+    before = frame.columns
+    frame = frame.with_columns(_normalised(expr.cast(nw.String)).alias(f"{out}_text"))
+    frame = (_serial_stages if serials else _text_stages)(frame, f"{out}_text", out)
+    return frame.select(*before, out)

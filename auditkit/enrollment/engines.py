@@ -138,10 +138,12 @@ class Engine:
     def _scan(self, path: Path, kind: str, separator: str) -> nw.LazyFrame:
         raise NotImplementedError
 
-    def rows_where(self, part: Part, column: str, condition, limit: int) -> list[int]:
+    def rows_where(self, part: Part, column: str, condition, limit: int, prepare=None) -> list[int]:
         """The first ``limit`` row numbers of a part (as the file or sheet numbers them) where
-        ``condition`` (a function of the column's expression) holds. Read with Polars from the
-        file this engine read, whatever the engine: only a few rows are wanted, for a note."""
+        ``condition`` (a function of the column's expression and the frame) holds, after
+        ``prepare`` (a function of the frame, adding the columns the condition reads). Read with
+        Polars from the file this engine read, whatever the engine: only a few rows are wanted,
+        for a note."""
         path, kind = self._read[part]
         if kind == "parquet":
             native = pl.scan_parquet(path)
@@ -151,6 +153,8 @@ class Engine:
         spec = TABLES[part.table]
         header = next(h for h in native.collect_schema().names() if spec.match(h.strip().lstrip("\ufeff")) == column)
         frame = nw.from_native(native.select(pl.col(header).alias("_value")).with_row_index("_index"))
+        if prepare is not None:
+            frame = prepare(frame)
         found = frame.filter(condition(nw.col("_value"), frame)).select("_index").head(limit).collect()
         return [part.header_line + 1 + int(i) for i in found.to_native()["_index"].to_list()]
 
