@@ -161,6 +161,12 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
         seen[(region, fund)] = row["_row"]
         entry.regions.append(RegionAllocation(region, fund, row, row["allocated"] or ZERO,
                                               row.get("_tol_allocated") or ZERO))
+    for total_row in table.totals:  # each fund's 合计 row, read apart from the regions by the loader
+        fund = fund_key(total_row.get("fund") or "")
+        if fund is None and len(funds) == 1:
+            fund = next(iter(funds))
+        if fund in funds:
+            funds[fund].total_row = total_row
     for fund, entry in funds.items():
         if entry.total is None and entry.total_row is not None and entry.total_row.get("allocated") is not None:
             entry.total, entry.total_source = entry.total_row["allocated"], "total-row"

@@ -44,3 +44,53 @@ class PackageError(Exception):
 
 class RulebookError(PackageError):
     """A rulebook (built-in or given with --rulebook) that cannot be read. Exit code 2."""
+
+
+PROBLEMS_SHOWN = 50  # problems listed in one message; the rest are counted
+
+
+class PackageErrors(PackageError):
+    """Several problems of one package, found in one pass: each names its file, sheet, row and
+    column. The location fields are the first problem's; ``str()`` lists up to ``PROBLEMS_SHOWN``
+    of them, one a line, then how many more there are. Exit code 2."""
+
+    def __init__(self, problems: list[PackageError], total: int) -> None:
+        first = problems[0]
+        super().__init__(first.message, first.file, first.sheet, first.row, first.column)
+        self.problems = list(problems)
+        self.total = total
+
+    def __str__(self) -> str:
+        lines = [f"数据包中有{self.total}处问题，请逐一更正后重新运行："]
+        lines += [f"{number}. {PackageError.__str__(problem)}" for number, problem in enumerate(self.problems, start=1)]
+        if self.total > len(self.problems):
+            lines.append(f"……另有{self.total - len(self.problems)}处问题未列出（更正以上问题后重新运行即可看到）")
+        return "\n".join(lines)
+
+
+class Problems:
+    """Collects the problems of a load instead of stopping at the first: ``add`` each
+    PackageError (a PackageErrors adds its parts), then ``raise_if_any``. Keeps the first
+    ``PROBLEMS_SHOWN`` and counts the rest."""
+
+    def __init__(self, cap: int = PROBLEMS_SHOWN) -> None:
+        self.cap = cap
+        self.items: list[PackageError] = []
+        self.total = 0
+
+    def add(self, error: PackageError) -> None:
+        if isinstance(error, PackageErrors):
+            for problem in error.problems:
+                self.add(problem)
+            self.total += error.total - len(error.problems)
+            return
+        self.total += 1
+        if len(self.items) < self.cap:
+            self.items.append(error)
+
+    def raise_if_any(self) -> None:
+        """Raise the one problem as it is, or several as a PackageErrors."""
+        if self.total == 1:
+            raise self.items[0]
+        if self.total:
+            raise PackageErrors(self.items, self.total)

@@ -143,23 +143,6 @@ def _only(grid: Grid, header_index: int, keep: list[int]) -> Grid:
     return Grid(grid.file, grid.sheet, rows)
 
 
-def _total_row(grid: Grid, header_index: int, total_index: int) -> Grid:
-    """The 合计 row alone, its 资金名称 cell reading 合计 when the word stands in 序号 instead."""
-    from auditkit.schemas import TABLES
-
-    header = grid.rows[header_index]
-    row = list(grid.rows[total_index])
-    for position, cell in enumerate(header):
-        if TABLES["feedback"].match(cell.text) == "fund_name":
-            while len(row) <= position:
-                row.append(Cell(""))
-            if not row[position].text.strip():
-                row[position] = Cell("合计")
-    rows = [r if index <= header_index else [] for index, r in enumerate(grid.rows)]
-    rows[total_index] = row
-    return Grid(grid.file, grid.sheet, rows)
-
-
 def _month(text: str, year: int) -> tuple[int, int] | None:
     match = _MONTH.search(_norm(text))
     if not match:
@@ -193,11 +176,10 @@ def load_feedback(path: Path, sheet: str | None, shown: str, cache: dict, manife
         for rows, total_index in _segments(grid, header_index):
             if not rows:
                 continue
-            table = load_table("feedback", _only(grid, header_index, rows), manifest, notes)
-            total = None
-            if total_index is not None:
-                total_table = load_table("feedback", _total_row(grid, header_index, total_index), manifest, notes)
-                total = total_table.rows()[0]
+            # the form's rows with its 合计 row: the table reader tells the total from the rows
+            kept = rows if total_index is None else [*rows, total_index]
+            table = load_table("feedback", _only(grid, header_index, kept), manifest, notes)
+            total = table.total
             records = table.rows()
             carried = {key: next((r.get(key) for r in [*( [total] if total else []), *records] if r.get(key)), None)
                        for key in ("region", "month", "filed_on")}

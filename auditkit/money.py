@@ -13,9 +13,17 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from fractions import Fraction
 
-UNIT_FACTORS = {"yuan": Decimal(1), "wan": Decimal(10000)}
-UNIT_NAMES = {"yuan": "元", "wan": "万元"}
-_UNIT_WORDS = {"元": "yuan", "万元": "wan"}
+UNIT_FACTORS = {"yuan": Decimal(1), "wan": Decimal(10000), "qian": Decimal(1000), "bai": Decimal(100),
+                "yi": Decimal(100000000)}
+UNIT_NAMES = {"yuan": "元", "wan": "万元", "qian": "千元", "bai": "百元", "yi": "亿元"}
+_UNIT_WORDS = {"元": "yuan", "万元": "wan"}  # the units a manifest may name
+UNIT_WORDS = {"元": "yuan", "万元": "wan", "千元": "qian", "百元": "bai", "亿元": "yi"}  # units a sheet may state
+# what a cell may write after its figure: '512.00万元', '1.2万人', '12%'
+_CELL_UNITS = {"万元": ("money", "wan"), "元": ("money", "yuan"), "千元": ("money", "qian"), "亿元": ("money", "yi"),
+               "万人": ("count", 10000), "人": ("count", 1), "万": ("scale", 10000)}
+_CELL_UNIT = re.compile(r"^(.*?\d)\s*(万元|千元|亿元|元|万人|人|万)$")
+EMPTY_MARKS = frozenset({"-", "--", "—", "——", "/", "\\", "无", "空", "不适用", "…", "……", "－", "―"})
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\u00ad]")
 
 FEN = Decimal("0.01")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -37,7 +45,7 @@ class Declared:
 def normalise_number_text(text: str) -> str:
     """Undo what word processors and forms do to numbers: full-width digits, thousands
     separators, spaces, the typographic minus, accounting parentheses for negatives."""
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).strip()
     text = text.replace(",", "").replace(" ", "").replace("\u2212", "-").replace("－", "-")
     if text.startswith("(") and text.endswith(")"):
         text = "-" + text[1:-1]
@@ -55,6 +63,33 @@ def parse_decimal(text: str) -> tuple[Decimal, int] | None:
         return None
     places = len(text.split(".", 1)[1]) if "." in text else 0
     return value, places
+
+
+def has_invisible(text: str) -> bool:
+    """Whether a cell holds characters a person does not see (zero-width spaces, a BOM)."""
+    return not text.isascii() and _INVISIBLE.search(text) is not None
+
+
+def without_invisible(text: str) -> str:
+    """The text as a person sees it: zero-width spaces, direction marks and a BOM taken out."""
+    return text if text.isascii() else _INVISIBLE.sub("", text)
+
+
+def is_empty_mark(text: str) -> bool:
+    """'-', '—', '／', '无' and the like: a cell that says 'nothing here', read as empty."""
+    if len(text) > 8 or text[:1].isdigit():  # the marks are short and never start with a digit
+        return False
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)) in EMPTY_MARKS
+
+
+def split_cell_unit(text: str) -> tuple[str, tuple[str, object] | None]:
+    """A figure written with its unit: '512.00万元' -> ('512.00', ('money', 'wan')), '1.2万人' ->
+    ('1.2', ('count', 10000)); a figure without one comes back as it is, with None."""
+    flat = unicodedata.normalize("NFKC", text).strip()
+    match = _CELL_UNIT.match(flat)
+    if not match:
+        return text, None
+    return match.group(1), _CELL_UNITS[match.group(2)]
 
 
 def places_from_format(number_format: str | None) -> int | None:

@@ -19,18 +19,19 @@ from typing import Any
 import polars as pl
 
 from auditkit.dates import parse_date, serial_date
-from auditkit.errors import PackageError, column_letter
+from auditkit.errors import PackageError, Problems, column_letter
 from auditkit.grid import Cell, Grid, is_workbook, read_grid
+from auditkit.layout import (Header, HeaderColumn, Units, find_header, header_words, label_of, row_kind, text_kind,
+                             unit_line)
 from auditkit.manifest_text import read_manifest_toml
 from auditkit.notes import ReadingNote, ReadingNotes
-from auditkit.money import UNIT_NAMES, parse_decimal, parse_share, to_declared, unit_from_word
+from auditkit.money import (UNIT_NAMES, UNIT_WORDS, half_unit, has_invisible, is_empty_mark, parse_decimal, parse_share, split_cell_unit,
+                            to_declared, unit_from_word, without_invisible)
 from auditkit.programs import PROGRAMS
-from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, ColumnSpec, TableSpec, unit_in_header
+from auditkit.schemas import DECIMAL, KIND_DTYPES, KIND_NAMES, TABLES, ColumnSpec, TableSpec
 
-TOTAL_NAMES = ("合计", "总计")
 MANIFEST = "submission.toml"
-HEADER_SEARCH_ROWS = 30
-_UNIT_LINE = re.compile(r"^单位[:：]\s*(万元|元)")
+NOT_SUMMED = ("year",)  # count-typed columns that a total does not add up
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,14 @@ class Table:
     """One loaded table: canonical columns, amounts in 元, and where each row came from.
 
     ``frame`` holds the canonical columns plus ``_row`` (the sheet or file row number) and, for
-    each amount column, ``_tol_<column>``: the declared figure's tolerance in 元. ``total`` is
-    the 合计/总计 row in the same shape, or None.
+    each amount column, ``_tol_<column>``: the declared figure's tolerance in 元 (a count
+    written in 万人 has one too, in persons). ``total`` is the 合计/总计 row in the same shape, or
+    None; ``totals`` every total row (a table may print one first and one last); ``subtotals``
+    the 小计 rows, each with ``_members``: the row numbers it sums (those between it and the
+    previous 小计 or the header); every such row has ``_label``, its label as written.
+    Columns under headers auditkit does not know that hold figures are kept as ``+<letter>``
+    (``+F``), of kind ``extra_kinds[key]`` (amount or count), so that ST004 sums them too;
+    ``rows()`` and the checks never see them unless they ask.
     """
 
     name: str
@@ -79,11 +86,33 @@ class Table:
     frame: pl.DataFrame
     total: dict[str, Any] | None
     headers: dict[str, str]  # canonical column -> header as written, with its letter
+    totals: list[dict[str, Any]] = field(default_factory=list)
+    subtotals: list[dict[str, Any]] = field(default_factory=list)
+    extra_kinds: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.total is not None and not self.totals:
+            self.totals = [self.total]
 
     def has(self, column: str) -> bool:
-        return column in self.frame.columns
+        return column in self.frame.columns and not column.startswith("+")
+
+    def kind(self, column: str) -> str:
+        """The kind of a column: the schema's, or for a kept unknown column amount or count."""
+        return self.extra_kinds.get(column) or TABLES[self.name].column(column).kind
+
+    def summed(self) -> list[str]:
+        """The columns a total row adds up: amounts and counts, known or kept (not 序号, codes,
+        rates, shares, per-head standards, years or dates)."""
+        return [c for c in self.frame.columns if not c.startswith("_") and c not in NOT_SUMMED
+                and self.kind(c) in ("amount", "count")]
 
     def rows(self) -> list[dict[str, Any]]:
+        """The regions' rows (never a total, 小计 or 其中 row), canonical columns and ``_row``."""
+        return self.frame.select([c for c in self.frame.columns if not c.startswith("+")]).to_dicts()
+
+    def rows_with_kept(self) -> list[dict[str, Any]]:
+        """The rows with the kept unknown columns (``+F``) too."""
         return self.frame.to_dicts()
 
     def where(self, row: int | None = None, column: str | None = None) -> str:
@@ -351,39 +380,7 @@ def _as_date(value: Any, error) -> dt.date:
 # --- tables -------------------------------------------------------------------------------
 
 
-def _find_header(grid: Grid, spec: TableSpec) -> tuple[int, str | None, int | None]:
-    """The index of the header row, the unit a '单位：万元' line above it gives, and that line's
-    sheet row number.
-
-    The header is the first row that names the most of the table's columns (at least two, or
-    the only one); title lines and unit lines above it are read for the unit.
-    """
-    if not any(cell.text for row in grid.rows for cell in row):
-        raise EmptyTable("工作表为空" if grid.sheet else "文件为空", file=grid.file, sheet=grid.sheet)
-    unit_by_row: dict[int, str] = {}
-    best, best_count = None, 0
-    for index, row in enumerate(grid.rows[:HEADER_SEARCH_ROWS]):
-        texts = [c.text for c in row if c.text]
-        for text in texts:
-            match = _UNIT_LINE.match(unicodedata.normalize("NFKC", text).replace(" ", ""))
-            if match:
-                unit_by_row[index] = unit_from_word(match.group(1))
-        named = len({spec.match(t) for t in texts} - {None})
-        if named > best_count:
-            best, best_count = index, named
-    if best is None or best_count < min(2, len(spec.columns)):
-        expected = "、".join(c.label for c in spec.columns if c.required)
-        raise PackageError(f"未找到表头行：前{HEADER_SEARCH_ROWS}行中没有一行含有本表的列名（应含{expected}等）",
-                           file=grid.file, sheet=grid.sheet)
-    units = [(i, u) for i, u in sorted(unit_by_row.items()) if i < best]
-    return (best, units[-1][1], units[-1][0] + 1) if units else (best, None, None)
-
-
-def _is_total(text: str) -> bool:
-    return re.sub(r"\s+", "", text) in TOTAL_NAMES
-
-
-def _serial_columns(grid: Grid, spec: TableSpec, columns: dict[str, int], start: int,
+def _serial_columns(grid: Grid, spec: TableSpec, columns: dict[str, int], indices: list[int],
                     name: str, headers: dict[str, str], notes: ReadingNotes | None) -> set[str]:
     """The date columns whose every value is a whole number in the range of Excel serial dates
     (a CSV saved from a date column formatted as numbers, or number cells in a date column):
@@ -394,7 +391,7 @@ def _serial_columns(grid: Grid, spec: TableSpec, columns: dict[str, int], start:
         if spec.column(column).kind != "date":
             continue
         rows = []
-        for index in range(start, len(grid.rows)):
+        for index in indices:
             row = grid.rows[index]
             cell = row[position] if position < len(row) else Cell("")
             if not cell.text or isinstance(cell.value, (dt.date, dt.datetime)):
@@ -418,91 +415,366 @@ def _serial_columns(grid: Grid, spec: TableSpec, columns: dict[str, int], start:
     return found
 
 
-def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | None = None) -> Table:
-    """Read one table of the package (``TABLES[name]``) from its grid.
+_UNIT_CELL = re.compile(r"^[(]?(?:金额|计量|货币)?单位[:：]")
+_UNIT_IN_NOTE = re.compile(r"(?:金额|计量)?单位(?:为|是|均为|[:：])\s*(万元|千元|亿元|元)")
 
-    Doubtful or repaired readings are recorded in ``notes`` (IN findings); what cannot be read
-    raises PackageError naming file, sheet, row and column.
+
+def _table_units(grid: Grid, header: Header, footer: list[int] = ()) -> tuple[Units | None, int | None]:
+    """The units stated for the whole table and the sheet row of the first statement: a 单位 line
+    or a title ending in a unit above the header, a '单位：万元' cell inside the header rows, a note
+    under the table ('本表金额单位为万元'). Two statements that disagree are refused, naming both
+    cells."""
+    money, count, first_row = None, None, None
+    seen: list[tuple[str, int, int]] = []
+    for index in [*range(header.bottom + 1), *footer]:
+        for position, cell in enumerate(grid.rows[index]):
+            if not cell.text:
+                continue
+            if header.top <= index <= header.bottom:
+                flat = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.text))
+                if not _UNIT_CELL.match(flat):
+                    continue
+            if index > header.bottom:
+                found = _UNIT_IN_NOTE.search(re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell.text)))
+                units = Units(UNIT_WORDS[found.group(1)], None) if found else None
+            else:
+                units = unit_line(cell.text, grid, index, position)
+            if units is None:
+                continue
+            where = (cell.text.strip(), index + 1, position)
+            if seen and seen[-1][0] == where[0] and seen[-1][1] == where[1]:
+                continue  # a merged unit line repeats its text in every cell of its span
+            for mine, theirs in ((units.money, money), (units.count, count)):
+                if mine is not None and theirs is not None and mine != theirs:
+                    raise PackageError(f"单位行“{where[0]}”与第{seen[0][1]}行“{seen[0][0]}”所注单位矛盾，请更正其中之一",
+                                       file=grid.file, sheet=grid.sheet, row=index + 1,
+                                       column=f"{column_letter(position + 1)}列")
+            money = money or units.money
+            count = count or units.count
+            seen.append(where)
+            first_row = first_row or index + 1
+    if money is None and count is None:
+        return None, None
+    return Units(money, count), first_row
+
+
+def _resolve_columns(spec: TableSpec, header: Header, manifest: Manifest, grid: Grid, name: str,
+                     notes: ReadingNotes | None) -> tuple[dict[str, HeaderColumn], list[HeaderColumn], dict[str, str]]:
+    """Each canonical column's header column, the columns kept as others (unknown headers, the
+    other funding level, another year), and why a canonical column was set aside."""
+    by_canonical: dict[str, list[HeaderColumn]] = {}
+    others: list[HeaderColumn] = []
+    set_aside: dict[str, str] = {}
+    for column in header.columns:
+        if not column.texts:
+            continue
+        canonical = column.canonical
+        if canonical and column.year is not None:
+            if canonical in ("preallocated", "next_preallocated") and column.year in (manifest.year, manifest.year + 1):
+                canonical = "preallocated" if column.year == manifest.year else "next_preallocated"
+                column.canonical = canonical
+            elif column.year != manifest.year and spec.column(canonical).kind != "date":
+                set_aside.setdefault(canonical, f"“{column.written}”所注年份为{column.year}年，而数据包所属年度为{manifest.year}年")
+                column.canonical = canonical = None
+        if canonical is None:
+            others.append(column)
+            continue
+        by_canonical.setdefault(canonical, []).append(column)
+    chosen: dict[str, HeaderColumn] = {}
+    two_levels: list[tuple[HeaderColumn, list[HeaderColumn]]] = []
+    for canonical, found in by_canonical.items():
+        if len(found) > 1:
+            mine = [c for c in found if c.level == manifest.funding_level]
+            if len(mine) == 1 and any(c.level not in (None, manifest.funding_level) for c in found):
+                chosen[canonical] = mine[0]
+                rest = [c for c in found if c is not mine[0]]
+                others.extend(rest)
+                two_levels.append((mine[0], rest))
+                continue
+            first, second = found[0], found[1]
+            raise PackageError(f"列“{second.written}”与“{first.written}”指同一项（{spec.column(canonical).label}），请删去其一",
+                               file=grid.file, sheet=grid.sheet, row=header.top + 1,
+                               column=second.written)
+        column = found[0]
+        if (column.level in FUNDING_LEVEL_WORDS and column.level != manifest.funding_level
+                and spec.column(canonical).kind == "amount"):  # '省级补助标准' is a standard, not money
+            level_names = {"central": "中央", "regional": "自治区"}
+            raise PackageError(
+                f"列“{column.written}”为{level_names[column.level]}资金，而数据包资金层级为"
+                f"{level_names[manifest.funding_level]}（funding_level = {manifest.funding_level}）；"
+                "请核实本表所属的资金层级，或在表头注明本层级的列", file=grid.file, sheet=grid.sheet,
+                row=header.top + 1, column=column.written)
+        chosen[canonical] = column
+    for canonical, reason in set_aside.items():
+        if canonical not in chosen and not spec.column(canonical).required and notes is not None:
+            notes.add("IN002", f"{spec.label}{reason}，未作为本年的“{spec.column(canonical).label}”读取",
+                      table=name, file=grid.file, sheet=grid.sheet, rows=[header.top + 1], subject=f"{name}.{canonical}.year",
+                      recommendation="核实该列所属年度；如为本年数据，请更正表头所注年份后重新报送。")
+    if two_levels and notes is not None:
+        level_names = {"central": "中央", "regional": "自治区", "local": "地方"}
+        read = "、".join(f"“{c.written}”" for c, _ in two_levels)
+        left = "、".join(f"“{o.written}”" for _, rest in two_levels for o in rest)
+        notes.add("IN004", f"{spec.label}表头含多个资金层级的同名列，已按数据包资金层级（{level_names[manifest.funding_level]}）"
+                  f"读取{read}；{left}未用于核定（仍核对合计）", table=name, file=grid.file, sheet=grid.sheet,
+                  rows=[header.top + 1], subject=f"{name}.levels",
+                  recommendation="核实数据包的资金层级（funding_level）与本表所读的列一致。")
+    return chosen, others, set_aside
+
+
+_NOT_SUMMED = re.compile(r"序号|编号|代码|编码|行次|栏次|年度|年份|月份|日期|时间|比例|比率|率|%|标准|系数|权重|占比|单价|人均|"
+                         r"排名|名次|备注|说明|文号|账号|电话|号码|指数|得分|分值|等级|档次")
+_COUNT_WORDS = re.compile(r"人数|人次|户数|人口|个数|家数|所数|学生数|职工数")
+
+
+def _other_kind(column: HeaderColumn) -> str | None:
+    """The kind an unknown header's column is summed as: 'count' (人数, 万人), 'amount', or None for
+    a column that does not add up (序号, codes, rates, shares, per-head standards, years)."""
+    words = "".join(header_words(t).core for t in column.texts)
+    if _NOT_SUMMED.search(words) or (column.units and column.units.money is None and column.units.count is None):
+        return None
+    if _COUNT_WORDS.search(words) or (column.units and column.units.count and not column.units.money):
+        return "count"
+    return "amount"
+
+
+_FIGURE_TEXT = re.compile(r"^\s*[(（]?[-+－−]?[\d０-９][\d０-９,，.． ]*[)）]?\s*(?:%|％|万?元|万?人)?\s*$")
+
+
+def _looks_like_figure(text: str) -> bool:
+    return _FIGURE_TEXT.match(text) is not None
+
+
+def _row_labels(row: list[Cell], key_position: int | None, skip: set[int] = frozenset()) -> tuple[str, list[str]]:
+    """The first text of a row (a 序号 or region cell, a note) and the texts a total may stand in:
+    the region cell, and every text before the row's first figure (a 序号 column's 合计)."""
+    first = next((c.text for c in row if c.text), "")
+    labels = []
+    if key_position is not None and key_position < len(row) and row[key_position].text:
+        labels.append(row[key_position].text)
+    for position, cell in enumerate(row):
+        if not cell.text or position in skip:
+            continue
+        if isinstance(cell.value, (int, float, Decimal)) or _looks_like_figure(cell.text):
+            break
+        labels.append(cell.text)
+    return first, labels
+
+
+def load_table(name: str, grid: Grid, manifest: Manifest, notes: ReadingNotes | None = None,
+               problems: Problems | None = None) -> Table | None:
+    """Read one table of the package (``TABLES[name]``) from its grid, as a person reads it.
+
+    The header is found over one to three rows (``auditkit.layout``); units come from a 单位 line
+    above it, a header cell, or the manifest; blank rows, notes and signatures, ``其中`` rows,
+    小计 rows and the 合计 row are told from the regions' rows. Doubtful or repaired readings
+    are recorded in ``notes`` (IN findings). Every cell that cannot be read is a PackageError
+    naming file, sheet, row and column: with ``problems`` given they are collected there and
+    None is returned (the caller raises them all at once); without, they are raised together.
     """
+    own = Problems() if problems is None else problems
+    before = own.total
     spec = TABLES[name]
-    header_index, sheet_unit, unit_row = _find_header(grid, spec)
-    header = grid.rows[header_index]
+    if not any(cell.text for row in grid.rows for cell in row):
+        raise EmptyTable("工作表为空" if grid.sheet else "文件为空", file=grid.file, sheet=grid.sheet)
+    header = find_header(grid, spec)
+
+    chosen, other_columns, set_aside = _resolve_columns(spec, header, manifest, grid, name, notes)
+    columns = {c: h.position for c, h in chosen.items()}
+    headers = {c: h.written for c, h in chosen.items()}
+    missing = [c for c in spec.columns if c.required and c.name not in columns]
+    if missing:
+        reasons = "；".join(set_aside[c.name] for c in missing if c.name in set_aside)
+        raise PackageError(f"缺少必需的列“{'”“'.join(c.label for c in missing)}”" + (f"（{reasons}）" if reasons else ""),
+                           file=grid.file, sheet=grid.sheet, row=header.top + 1)
+
+    def unit_of(column: str) -> tuple[str, int]:
+        kind = spec.column(column).kind
+        own_units = chosen[column].units
+        if kind == "count":
+            return "yuan", (own_units.count if own_units and own_units.count else sheet_count)
+        if kind == "per_head":  # 元 per person whatever the table's unit
+            return "yuan", 1
+        return (own_units.money if own_units and own_units.money else table_unit), 1
+
+    # the rows, each classed as a person reads it
+    entries: list[tuple[str, int]] = []  # (kind, grid index)
+    footer_at: int | None = None
+    footer_rows: list[int] = []
+    key_position = columns.get(spec.key) if spec.key else None
+    # a table of figures has totals, 小计 and 其中 rows; in a table of words (performance targets)
+    # '其中：中央补助资金' is an indicator, not a part
+    adds_up = any(spec.column(c).kind in ("amount", "count") for c in columns)
+    # where 合计 is a value of its own (a scheme: PL001's pool not kept apart), it labels no row
+    unlabelled = {p for c, p in columns.items() if c == "scheme"}
+    leaves = {h.position: h.leaf for h in chosen.values()}
+    for index in range(header.bottom + 1, len(grid.rows)):
+        row = grid.rows[index]
+        if not any(c.text for c in row):
+            continue
+        first, labels = _row_labels(row, key_position, unlabelled) if adds_up else (
+            next((c.text for c in row if c.text), ""), [])
+        if footer_at is not None:
+            figures = sum(1 for c, p in columns.items() if spec.column(c).kind in ("amount", "count")
+                          and p < len(row) and parse_decimal(row[p].text) is not None)
+            if figures >= 2:
+                own.add(PackageError(f"表下方的说明或签署行（第{footer_at + 1}行）之后仍有数据行；"
+                                     "请将说明、签署行移至全部数据行之后", file=grid.file, sheet=grid.sheet, row=index + 1))
+            continue
+        kind = "footer" if text_kind(first) == "footer" else row_kind(labels) if adds_up else "data"
+        if kind == "footer":
+            footer_at = index
+            footer_rows.append(index)
+            continue
+        if sum(1 for p, leaf in leaves.items() if p < len(row) and row[p].text == leaf) >= 2:
+            continue  # the header repeated (a page break in a long table)
+        if kind == "part" and label_of(first) in ("其中", "其中:") and not any(
+                parse_decimal(c.text) is not None for c in row):
+            own.add(PackageError("“其中”行之下各行无法判定是否为上一行的组成部分；请在各组成部分行的名称前注明“其中：”，"
+                                 "或删去该行", file=grid.file, sheet=grid.sheet, row=index + 1))
+            continue
+        entries.append((kind, index))
+    if not any(kind in ("total", "total-like") for kind, _ in entries):
+        pass
+    elif any(kind == "total" for kind, _ in entries):
+        entries = [("subtotal" if kind == "total-like" else kind, i) for kind, i in entries]
+    elif sum(1 for kind, _ in entries if kind == "total-like") == 1:
+        entries = [("total" if kind == "total-like" else kind, i) for kind, i in entries]
+    else:
+        entries = [("subtotal" if kind == "total-like" else kind, i) for kind, i in entries]
+
+    sheet_units, unit_row = _table_units(grid, header, footer_rows)
+    sheet_unit = sheet_units.money if sheet_units else None
     manifest_unit = manifest.units.get(name)
     if sheet_unit and manifest_unit and sheet_unit != manifest_unit:
         raise PackageError(
             f"表内单位行为“{UNIT_NAMES[sheet_unit]}”，而清单 [units] 中本表的单位为“{UNIT_NAMES[manifest_unit]}”，二者矛盾；"
             "请更正其中之一", file=grid.file, sheet=grid.sheet, row=unit_row)
     table_unit = sheet_unit or manifest_unit or manifest.amount_unit
-
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    column_units: dict[str, str] = {}
-    for position, cell in enumerate(header):
-        canonical = spec.match(cell.text) if cell.text else None
-        if canonical is None:
-            continue  # 序号 and columns auditkit does not use
-        if canonical in columns:
-            raise PackageError(f"列“{cell.text}”与“{headers[canonical]}”指同一项（{canonical}），请删去其一",
-                               file=grid.file, sheet=grid.sheet, row=header_index + 1,
-                               column=f"{column_letter(position + 1)}列 {cell.text}")
-        columns[canonical] = position
-        headers[canonical] = f"{cell.text}（{column_letter(position + 1)}列）"
-        if (own := unit_in_header(cell.text)) is not None:
-            column_units[canonical] = own
-    for column in spec.columns:
-        if column.required and column.name not in columns:
-            raise PackageError(f"缺少必需的列“{column.label}”", file=grid.file, sheet=grid.sheet,
-                               row=header_index + 1)
-
-    serials = _serial_columns(grid, spec, columns, header_index + 1, name, headers, notes)
+    sheet_count = sheet_units.count if sheet_units and sheet_units.count else 1
+    serials = _serial_columns(grid, spec, columns, [i for k, i in entries if k == "data"], name, headers, notes)
+    kinds_summed = [c for c in columns if spec.column(c).kind in ("amount", "per_head")]
+    counts_scaled = [c for c in columns if spec.column(c).kind == "count" and unit_of(c)[1] > 1]
     data: dict[str, list] = {c: [] for c in columns}
-    tolerances: dict[str, list] = {c: [] for c in columns if spec.column(c).kind in ("amount", "per_head")}
+    tolerances: dict[str, list] = {c: [] for c in (*kinds_summed, *counts_scaled)}
     row_numbers: list[int] = []
-    total: dict[str, Any] | None = None
-    for index in range(header_index + 1, len(grid.rows)):
-        row = grid.rows[index]
-        cells = {c: (row[p] if p < len(row) else Cell("")) for c, p in columns.items()}
-        if all(not cell.text for cell in cells.values()):
+    totals: list[dict[str, Any]] = []
+    subtotals: list[dict[str, Any]] = []
+    members: list[int] = []
+    invisible: dict[str, list[int]] = {}  # column -> rows whose cell held invisible characters
+    hidden: dict[str, list[int]] = {}  # column -> rows whose cell holds more decimals than it shows
+    kinds = {c: spec.column(c).kind for c in columns}
+    units = {c: unit_of(c) for c in columns}
+    for kind, index in entries:
+        if kind == "part":
             continue
+        row = grid.rows[index]
         record: dict[str, Any] = {}
         tol: dict[str, Any] = {}
-        for column, cell in cells.items():
-            kind = spec.column(column).kind
-            # a per-head figure (the standard) is 元 per person whatever the table's unit
-            unit = "yuan" if kind == "per_head" else column_units.get(column, table_unit)
-            where = dict(file=grid.file, sheet=grid.sheet, row=index + 1,
-                         column=headers[column])
+        for column, position in columns.items():
+            cell = row[position] if position < len(row) else Cell("")
+            if kind != "data" and column == spec.key:
+                record[column], tol[column] = cell.text or None, None
+                continue
+            where = dict(file=grid.file, sheet=grid.sheet, row=index + 1, column=headers[column])
             if column in serials and cell.text:
                 record[column], tol[column] = serial_date(cell.value if isinstance(cell.value, (int, float)) else cell.text), None
                 continue
-            record[column], tol[column] = _convert(cell, kind, unit, where)
-            if record[column] is not None and (spec.column(column).choices or kind == "month"):
-                record[column] = _enumerated(spec.column(column), cell, manifest.year, where)
-        for column in columns:  # a required column a 合计 row may leave empty (ColumnSpec.nullable): no other row
-            if (spec.column(column).required and spec.column(column).nullable and record[column] is None
-                    and not _is_total(str(record.get("region") or ""))):
-                raise PackageError("此处不得为空（只有合计行可以不填）", file=grid.file, sheet=grid.sheet,
-                                   row=index + 1, column=headers[column])
-        region = record.get(spec.key) if spec.key else None
-        if spec.has_total and isinstance(region, str) and _is_total(region):
-            total = {**record, "_row": index + 1, **{f"_tol_{c}": tol[c] for c in tolerances}}
+            unit, factor = units[column]
+            try:
+                record[column], tol[column] = _convert(cell, kinds[column], unit, where, factor)
+                if kind == "data" and record[column] is not None and (
+                        spec.column(column).choices or kinds[column] == "month"):
+                    record[column] = _enumerated(spec.column(column), cell, manifest.year, where)
+            except PackageError as error:
+                own.add(error)
+                record[column], tol[column] = None, None
+            if cell.text and has_invisible(cell.text):
+                invisible.setdefault(column, []).append(index + 1)
+            if _hidden_digits(cell):
+                hidden.setdefault(column, []).append(index + 1)
+        if kind == "data":
+            for column in columns:  # a required column only a 合计 row may leave empty (ColumnSpec.nullable)
+                if spec.column(column).required and spec.column(column).nullable and record[column] is None:
+                    own.add(PackageError("此处不得为空（只有合计行可以不填）", file=grid.file, sheet=grid.sheet,
+                                         row=index + 1, column=headers[column]))
+            for column in columns:
+                data[column].append(record[column])
+            for column in tolerances:
+                tolerances[column].append(tol[column])
+            row_numbers.append(index + 1)
+            members.append(index + 1)
             continue
-        for column in columns:
-            data[column].append(record[column])
-        for column in tolerances:
-            tolerances[column].append(tol[column])
-        row_numbers.append(index + 1)
+        first, labels = _row_labels(row, key_position, unlabelled)
+        label = next((text for text in labels if row_kind([text]) != "data"), first)
+        entry = {**record, "_row": index + 1, "_label": label.strip(), **{f"_tol_{c}": tol[c] for c in tolerances}}
+        if kind == "total":
+            totals.append(entry)
+        else:
+            subtotals.append({**entry, "_members": members})
+            members = []
 
+    for column, rows in invisible.items():
+        if notes is not None:
+            notes.add("IN003", f"{spec.label}“{headers[column]}”列有{len(rows)}个单元格含不可见字符（零宽空格、字节顺序标记等），"
+                      "已去除后读取", table=name, file=grid.file, sheet=grid.sheet, rows=rows, column=headers[column],
+                      recommendation="核对读出的数值；今后导出前清除单元格中的不可见字符。")
+
+    for column, rows in hidden.items():
+        if notes is not None:
+            notes.add("IN002", f"{spec.label}“{headers[column]}”列有{len(rows)}个单元格存储的数值比显示的位数多"
+                      f"（如第{rows[0]}行），已按单元格显示的数值读取", table=name, file=grid.file, sheet=grid.sheet,
+                      rows=rows, column=headers[column],
+                      recommendation="核实应以显示值还是存储值为准；如以存储值为准，请调整单元格格式显示全部小数位后重新报送。")
+
+    # columns of unknown headers, kept: those that hold figures are summed by ST004
+    extra_kinds: dict[str, str] = {}
+    for column in other_columns:
+        kind = _other_kind(column)
+        if kind is None:
+            continue
+        key = f"+{column_letter(column.position + 1)}"
+        unit = (column.units.money if column.units and column.units.money else table_unit)
+        factor = (column.units.count if column.units and column.units.count else sheet_count) if kind == "count" else 1
+        values, tols, ok = {}, {}, True
+        for _, index in [e for e in entries if e[0] != "part"]:
+            row = grid.rows[index]
+            cell = row[column.position] if column.position < len(row) else Cell("")
+            try:
+                values[index + 1], tols[index + 1] = _convert(cell, "amount", unit if kind == "amount" else "yuan", {}, factor)
+            except PackageError:
+                ok = False
+                break
+        if not ok or all(v is None for v in values.values()):
+            continue
+        extra_kinds[key] = kind
+        headers[key] = column.written
+        data[key] = [values[r] for r in row_numbers]
+        tolerances[key] = [tols[r] for r in row_numbers]
+        for entry in (*totals, *subtotals):
+            entry[key], entry[f"_tol_{key}"] = values[entry["_row"]], tols[entry["_row"]]
+
+    if own.total > before:
+        if problems is None:
+            own.raise_if_any()
+        return None
     if not row_numbers:
         raise EmptyTable("表中没有数据行", file=grid.file, sheet=grid.sheet)
     schema = {c: KIND_DTYPES[spec.column(c).kind] for c in columns}
+    schema.update({k: DECIMAL for k in extra_kinds})
     frame = pl.DataFrame(
         {**data, "_row": row_numbers, **{f"_tol_{c}": v for c, v in tolerances.items()}},
         schema={**schema, "_row": pl.Int64, **{f"_tol_{c}": DECIMAL for c in tolerances}},
         strict=False,
     )
-    _validate(spec, frame, grid, headers)
-    return Table(name, grid.file, grid.sheet, table_unit, frame, total, headers)
+    try:
+        _validate(spec, frame, grid, headers)
+    except PackageError as error:
+        own.add(error)
+        if problems is None:
+            own.raise_if_any()
+        return None
+    return Table(name, grid.file, grid.sheet, table_unit, frame, totals[0] if totals else None, headers,
+                 totals=totals, subtotals=subtotals, extra_kinds=extra_kinds)
 
 
 def _enumerated(column: ColumnSpec, cell: Cell, year: int, where: dict) -> Any:
@@ -514,13 +786,15 @@ def _enumerated(column: ColumnSpec, cell: Cell, year: int, where: dict) -> Any:
     return value
 
 
-def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
-    """A cell's typed value and, for an amount, its tolerance in 元."""
-    text = cell.text
-    if not text or text in ("-", "—", "／", "/"):
+def _convert(cell: Cell, kind: str, unit: str, where: dict, factor: int = 1) -> tuple[Any, Any]:
+    """A cell's typed value and, for an amount (or a count written in 万人), its tolerance in 元
+    (persons). ``unit`` is the money unit of the column, ``factor`` the persons a count's unit
+    stands for (1 for 人, 10000 for 万人); a unit written in the cell itself ('512万元') wins."""
+    text = without_invisible(cell.text)
+    if not text.strip() or is_empty_mark(text):
         return None, None
     if kind in ("text", "month"):
-        return text, None
+        return text.strip(), None
     if kind == "date":
         return _as_date(cell.value if cell.value is not None else text,
                         lambda: PackageError(f"应为日期（如 2023-06-30、2023/6/30、2023年6月30日），实为“{text}”", **where)), None
@@ -537,21 +811,46 @@ def _convert(cell: Cell, kind: str, unit: str, where: dict) -> tuple[Any, Any]:
         value, places = cell.value, cell.places or 0
     else:
         stripped = text.rstrip("%％") if kind == "share" else text
+        written_unit = None
+        if kind in ("amount", "count"):
+            stripped, written_unit = split_cell_unit(stripped)
+        elif kind == "per_head":  # '640元', '640元/人'
+            stripped = re.sub(r"元(?:/人(?:/年)?|每人)?$", "", unicodedata.normalize("NFKC", stripped).strip())
         parsed = parse_decimal(stripped)
         if parsed is None:
             raise PackageError(f"应为{KIND_NAMES[kind]}，实为“{text}”", **where)
         value, places = parsed
         if kind == "share" and stripped != text:
             value = value / 100
+        if written_unit is not None:
+            sort, size = written_unit
+            if kind == "amount" and sort == "money":
+                unit = size
+            elif kind == "count" and sort in ("count", "scale"):
+                factor = size
+            else:
+                raise PackageError(f"应为{KIND_NAMES[kind]}，实为“{text}”（所注单位与本列不符）", **where)
     value = _bounded(value, text, kind, where)
     if kind == "count":
-        if value != value.to_integral_value():
+        persons = value * factor
+        if persons != persons.to_integral_value():
             raise PackageError(f"人数应为整数，实为“{text}”", **where)
-        return int(value), None
+        return int(persons), (half_unit(places, "yuan") * factor if factor > 1 else None)
     if kind == "share":
         return parse_share(value), None
     declared = to_declared(value, min(places, _SCALE), unit)
     return declared.value, declared.tolerance
+
+
+def _hidden_digits(cell: Cell) -> bool:
+    """A workbook number whose format shows fewer decimals than it holds (512.456 shown 512.46):
+    read as shown, as a person reads the sheet, and noted (IN002)."""
+    if cell.places is None or isinstance(cell.value, bool) or not isinstance(cell.value, (int, float)):
+        return False
+    value = Decimal(repr(cell.value)) if isinstance(cell.value, float) else Decimal(cell.value)
+    if not value.is_finite() or abs(value) >= _LARGEST:
+        return False
+    return value != value.quantize(Decimal(1).scaleb(-cell.places), rounding=ROUND_HALF_UP)
 
 
 # No figure of a subsidy settlement comes near 10^15 (a thousand trillion 元, or persons); a
@@ -574,33 +873,40 @@ def _bounded(value: Decimal, text: str, kind: str, where: dict) -> Decimal:
 def _validate(spec: TableSpec, frame: pl.DataFrame, grid: Grid, headers: dict[str, str]) -> None:
     import pandera.errors
 
-    schema = spec.pandera([c for c in frame.columns if not c.startswith("_")])
+    schema = spec.pandera([c for c in frame.columns if not c.startswith(("_", "+"))])
     try:
         schema.validate(frame, lazy=True)
     except pandera.errors.SchemaErrors as exc:
-        first = exc.failure_cases.sort("index", nulls_last=True).row(0, named=True)
-        column = first["column"]
-        row = frame["_row"][first["index"]] if first["index"] is not None else None
-        check = str(first["check"])
-        if check == "not_nullable":
-            message = "此处不得为空"
-        elif check.startswith("greater_than_or_equal_to"):
-            message = f"人数不得为负数，实为“{first['failure_case']}”"
-        elif "unique" in check or "duplicated" in check:
-            # the failure case is the whole row; name the region and every row that repeats it
-            keys = list(spec.unique) if spec.unique and all(c in frame.columns for c in spec.unique) else [spec.key]
-            values = {c: frame[c][first["index"]] if first["index"] is not None else None for c in keys}
-            rows = frame.filter(pl.all_horizontal(pl.col(c).eq_missing(v) for c, v in values.items()))["_row"].to_list()
-            what = "、".join(f"{'地区' if c == 'region' else spec.column(c).label}“"
-                            f"{spec.column(c).word(v) if spec.column(c).choices else v}”" for c, v in values.items())
-            each = "每个地区" if keys == ["region"] else "同一" + "、".join(
-                "地区" if c == "region" else spec.column(c).label for c in keys)
-            message = f"同一{what}出现多行（{'、'.join(f'第{r}行' for r in rows)}），{each}应只有一行"
-            column = keys[0]
-        else:
-            message = f"不符合表结构要求（{check}）"
-        raise PackageError(message, file=grid.file, sheet=grid.sheet, row=row,
-                           column=headers.get(column, column)) from None
+        problems = Problems()
+        seen = set()
+        for case in exc.failure_cases.sort("index", nulls_last=True).iter_rows(named=True):
+            column = case["column"]
+            row = frame["_row"][case["index"]] if case["index"] is not None else None
+            check = str(case["check"])
+            if check == "not_nullable":
+                message = "此处不得为空"
+            elif check.startswith("greater_than_or_equal_to"):
+                message = f"人数不得为负数，实为“{case['failure_case']}”"
+            elif "unique" in check or "duplicated" in check:
+                # the failure case is the whole row; name the region and every row that repeats it, once
+                keys = list(spec.unique) if spec.unique and all(c in frame.columns for c in spec.unique) else [spec.key]
+                values = {c: frame[c][case["index"]] if case["index"] is not None else None for c in keys}
+                if tuple(values.values()) in seen:
+                    continue
+                seen.add(tuple(values.values()))
+                rows = frame.filter(pl.all_horizontal(pl.col(c).eq_missing(v) for c, v in values.items()))["_row"].to_list()
+                row = rows[0] if rows else row
+                what = "、".join(f"{'地区' if c == 'region' else spec.column(c).label}“"
+                                f"{spec.column(c).word(v) if spec.column(c).choices else v}”" for c, v in values.items())
+                each = "每个地区" if keys == ["region"] else "同一" + "、".join(
+                    "地区" if c == "region" else spec.column(c).label for c in keys)
+                message = f"同一{what}出现多行（{'、'.join(f'第{r}行' for r in rows)}），{each}应只有一行"
+                column = keys[0]
+            else:
+                message = f"不符合表结构要求（{check}）"
+            problems.add(PackageError(message, file=grid.file, sheet=grid.sheet, row=row,
+                                      column=headers.get(column, column)))
+        problems.raise_if_any()
 
 
 # --- the package --------------------------------------------------------------------------
@@ -670,40 +976,50 @@ def load_package(path: str | Path) -> Submission:
     inputs = [manifest_input]
     notes = ReadingNotes()
     large_parts: dict[str, list] = {}
+    problems = Problems()  # every table's problems, reported together
     for name, reference in sorted(manifest.tables.items()):
-        if TABLES[name].large:
-            large_parts[name] = _large_parts(name, reference, path, root, inputs)
-            large[name] = large_parts[name][0].path  # scanned by the enrollment engine, never loaded here
-            continue
-        relative, _, sheet = reference.partition("#")
-        if path.is_file() and not relative:
-            file_path = path
-        else:
-            file_path = _inside(root, relative, MANIFEST if path.is_dir() else path.name)
-        shown = relative or path.name
-        if not file_path.is_file():
-            raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
-        if file_path != path:
-            inputs.append(Input(name, shown, _sha256(file_path)))
-        if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
-            from auditkit.feedback import load_feedback
-
-            try:
-                tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
-            except PackageError as error:  # a form left empty (the template's sheet) is not given
-                try:
-                    load_table(name, read_grid(file_path, sheet or None, shown, workbooks), manifest, ReadingNotes())
-                except EmptyTable as empty:
-                    not_given[name] = _not_given(name, empty, manifest)
-                    continue
-                raise error
-            continue
-        grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
-        _note_format(notes, grid, name)
         try:
-            tables[name] = load_table(name, grid, manifest, notes)
-        except EmptyTable as empty:
-            not_given[name] = _not_given(name, empty, manifest)
+            if TABLES[name].large:
+                large_parts[name] = _large_parts(name, reference, path, root, inputs)
+                large[name] = large_parts[name][0].path  # scanned by the enrollment engine, never loaded here
+                continue
+            relative, _, sheet = reference.partition("#")
+            if path.is_file() and not relative:
+                file_path = path
+            else:
+                file_path = _inside(root, relative, MANIFEST if path.is_dir() else path.name)
+            shown = relative or path.name
+            if not file_path.is_file():
+                raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=shown)
+            if file_path != path:
+                inputs.append(Input(name, shown, _sha256(file_path)))
+            if name == "feedback":  # forms one per sheet or stacked, each with its 合计 (auditkit.feedback)
+                from auditkit.feedback import load_feedback
+
+                try:
+                    tables[name] = load_feedback(file_path, sheet or None, shown, workbooks, manifest, notes)
+                except PackageError as error:  # a form left empty (the template's sheet) is not given
+                    try:
+                        load_table(name, read_grid(file_path, sheet or None, shown, workbooks), manifest, ReadingNotes())
+                    except EmptyTable as empty:
+                        not_given[name] = _not_given(name, empty, manifest)
+                        continue
+                    except PackageError:
+                        pass
+                    raise error
+                continue
+            grid = read_grid(file_path, sheet or None, shown, workbooks)  # the format by content
+            _note_format(notes, grid, name)
+            try:
+                loaded = load_table(name, grid, manifest, notes, problems)
+            except EmptyTable as empty:
+                not_given[name] = _not_given(name, empty, manifest)
+                continue
+            if loaded is not None:
+                tables[name] = loaded
+        except PackageError as error:
+            problems.add(error)
+    problems.raise_if_any()
     if not_given and not tables and not large:
         raise PackageError(f"清单所列的表（{'、'.join(TABLES[n].label for n in not_given)}）均未填写数据，没有可审核的内容",
                            file=path.name)

@@ -153,18 +153,8 @@ def _norm(header: str) -> str:
 
     header = unicodedata.normalize("NFKC", str(header))
     header = re.sub(r"\s+", "", header)
-    header = re.sub(r"\((万元|元|人|%|元/人|元/人/年)\)$", "", header)
+    header = re.sub(r"\((?:(?:金额)?单位[:：])?(万元|元|千元|亿元|人|万人|%|元/人|元/人/年)\)$", "", header)
     return header.lower()
-
-
-def unit_in_header(header: str) -> str | None:
-    """The unit a header carries itself: '应补助资金（万元）' -> 'wan'."""
-    import re
-    import unicodedata
-
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", str(header)))
-    match = re.search(r"\((万元|元)\)$", text)
-    return {"万元": "wan", "元": "yuan"}[match.group(1)] if match else None
 
 
 def _c(name, kind, *aliases, required=False, label=""):
@@ -175,9 +165,15 @@ def _enum(name, groups, *aliases, required=False, suffixes=()):
     return ColumnSpec(name, "text", required, tuple(aliases), aliases[0], choices=groups, suffixes=suffixes)
 
 
-# a 盟市's table of its counties heads the column with the county level's words (issue 13)
-REGION = _c("region", "text", "地区", "盟市", "统筹地区", "县(市)名称", "单位", "地区名称", "旗县区", "旗县(市、区)",
-            "旗县(市区)", "旗县市区", "县(市、区)", "县市区", "县区", "旗县", "单位名称", required=True)
+# the region headers forms print: 地区, 盟市, 县区, 旗县区, 县（市、区）, 单位名称 … (compared after NFKC, so
+# full-width brackets match); a 盟市's table of its counties heads the column with the county
+# level's words (issue 13)
+REGION_WORDS = ("地区", "盟市", "统筹地区", "县(市)名称", "单位", "地区名称", "县区", "旗县区", "旗县(市、区)",
+                "旗县(市区)", "旗县市区", "县(市、区)", "县(市、区)名称", "旗县(市、区)名称", "县(区)", "县(市)",
+                "旗(县、区)", "旗(县、市、区)", "旗县(区)", "单位名称", "盟市名称", "旗县名称", "旗县", "区县", "县市区",
+                "市县", "地市", "县市", "统筹区", "统筹区名称", "统筹地区名称", "市(州)", "地(州、市)", "地州市", "行政区划",
+                "行政区划名称", "区域", "地区(单位)", "单位(地区)", "盟市(单位)", "项目地区")
+REGION = _c("region", "text", *REGION_WORDS, required=True)
 REGION_CODE = _c("region_code", "text", "区划代码", "行政区划代码")
 
 TABLES: dict[str, TableSpec] = {}
@@ -195,11 +191,13 @@ _table(TableSpec("settlement", "结算分配表", (
     _c("standard", "per_head", "人均补助标准", "补助标准"),
     _c("share", "share", "分担比例"),
     _c("regional_share", "share", "自治区分担比例"),
-    _c("entitled", "amount", "应补助资金"),
-    _c("preallocated", "amount", "已预拨资金", "预拨资金", required=True),
+    _c("entitled", "amount", "应补助资金", "应补助资金总额", "应拨补助资金", "应下达补助资金", "应补助金额"),
+    _c("preallocated", "amount", "已预拨资金", "预拨资金", "已预拨补助资金", "已下达预拨资金", "已拨付预拨资金",
+       "已下达资金", "已下达补助资金", "已拨付资金", "已拨资金", "预拨补助资金", required=True),
     _c("arrival_deduction", "amount", "到位扣减资金", "不到位扣减资金"),
     _c("over_report_deduction", "amount", "虚报扣减资金", "多报虚报扣减资金"),
-    _c("settlement", "amount", "此次结算补助资金", "结算补助资金", required=True),
+    _c("settlement", "amount", "此次结算补助资金", "结算补助资金", "结算资金", "下达结算资金", "结算下达资金",
+       "应下达结算资金", "清算补助资金", "清算资金", required=True),
     # of the enrolled count, students of universities under the region (第七条): left out of the
     # regional share and the local due, paid (1 − c) × std each through the students table
     _c("students", "count", "其中：区直院校学生人数", "其中区直院校学生人数", "区直院校学生人数",

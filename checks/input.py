@@ -10,10 +10,15 @@ that notes made while another check reads its input (a roster) are reported too.
 
 from __future__ import annotations
 
+import math
+import statistics
 from collections.abc import Iterator
+from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check
+from auditkit.money import UNIT_NAMES, parse_share
 from auditkit.notes import ReadingNote
+from auditkit.schemas import TABLES
 
 CITES = "内财社〔2025〕357号 第十六条"
 PROGRAMS = ("resident-subsidy", "medical-assistance", "pooling", "contributions")
@@ -42,12 +47,103 @@ def _finding(note: ReadingNote, recommendation: str) -> Finding:
 def amount_unit(sub, rules) -> Iterator[Finding]:
     """表中金额按所填单位读出后，与人数×补助标准×分担比例相差约10²至10⁴倍的，应核实金额单位；其可能的单位予以指明。
 
-    The loader compares each row's amounts with persons × standard × share (the rulebook's
-    standard and share, or the table's own) and notes a table whose amounts are off by a power
-    of ten of 2 to 4: a 单位 line dropped or mistyped. The table is read as its unit says; see
-    docs/decisions.md for which checks still run on it.
+    For the settlement table, the local-funds table beside it and the students table, each row's
+    declared amount — 应补助资金, else 已预拨资金, else 下年预拨资金; 应到位资金 for local funds; the
+    补助资金 of a university — is divided by persons × standard × share: the declared 参保人数 (the
+    settlement's, for local funds) or 学生人数, the rulebook's standard of the year (the table's own
+    人均补助标准 without a rulebook) and the share (the declared one, or the rulebook's central share
+    c for a central settlement; 1 − c for local funds and students; 1 when none is known).
+    When the median over the regions is within half a decade of 10^k for k = ±2, ±3 or ±4, the
+    table's amounts are off by that factor: the table is named with the unit it was read in and
+    the unit that would make the figures fit. Every check still runs on the figures as read
+    (docs/decisions.md). Notes of loaders with code IN001 are reported too.
     """
     yield from findings_of(sub, "IN001", "核实本表金额单位（单位行或表头所注单位），更正后重新报送。")
+    yield from _plausibility(sub, rules)
+
+
+_UNIT_OF_FACTOR = {0: "元", 2: "百元", 3: "千元", 4: "万元", 8: "亿元"}
+
+
+def _plausibility(sub, rules) -> Iterator[Finding]:
+    year = sub.year
+    standard = _param(rules, "standard", year)
+    central = _param(rules, "central_share")
+    if central is not None:
+        central = parse_share(central)
+    local = (1 - central) if central is not None else None
+    persons_of: dict[str, tuple[int, Decimal]] = {}  # region -> (declared persons, standard)
+    if "settlement" in sub.tables and sub.tables["settlement"].has("enrolled"):
+        for row in sub.table("settlement").rows():
+            per_head = standard if standard is not None else row.get("standard")
+            if row.get("enrolled") and per_head:
+                persons_of[_key(row.get("region"))] = (row["enrolled"], per_head, row)
+    # (table, the amount columns to weigh, in order of preference, and per row: persons, standard, share)
+    sources = []
+    if persons_of:
+        def settlement_basis(row):
+            found = persons_of.get(_key(row.get("region")))
+            if found is None:
+                return None
+            share = row.get("share")
+            if share is None and sub.manifest.funding_level == "central":
+                share = central
+            return found[0], found[1], share
+        sources.append(("settlement", ("entitled", "preallocated", "next_preallocated"), settlement_basis))
+        sources.append(("local_funds", ("due", "arrived"),
+                        lambda row: (lambda f: f and (f[0], f[1], local))(persons_of.get(_key(row.get("region"))))))
+    if standard is not None:
+        sources.append(("students", ("amount",),
+                        lambda row: (row["students"], standard, local) if row.get("students") else None))
+    for name, columns, basis_of in sources:
+        table = sub.tables.get(name)
+        if table is None:
+            continue
+        exponents, where_rows, used = [], [], set()
+        for row in table.rows():
+            basis = basis_of(row)
+            column = next((c for c in columns if table.has(c) and row.get(c)), None)
+            if not basis or column is None:
+                continue
+            persons, per_head, share = basis
+            expected = Decimal(persons) * per_head * (share if share else 1)
+            if expected <= 0 or row[column] <= 0:
+                continue
+            exponents.append(math.log10(row[column] / expected))
+            where_rows.append(row["_row"])
+            used.add(column)
+        if not exponents:
+            continue
+        median = statistics.median(exponents)
+        k = round(median)
+        if not 2 <= abs(k) <= 4 or abs(median - k) > 0.5:
+            continue
+        read_in = UNIT_NAMES.get(table.unit, table.unit)
+        read_factor = {"yuan": 0, "bai": 2, "qian": 3, "wan": 4, "yi": 8}.get(table.unit, 0)
+        likely = _UNIT_OF_FACTOR.get(read_factor - k)
+        headers = "、".join(f"“{table.headers[c]}”" for c in columns if c in used)
+        direction = "大" if k > 0 else "小"
+        yield Finding(
+            subject=f"{name}.unit", severity="warning",
+            condition=(f"{TABLES[name].label}按“{read_in}”读取，{headers}约为参保人数×补助标准×分担比例的"
+                       f"10^{k}倍（偏{direction}约{10 ** abs(k):,}倍），金额单位可能有误"
+                       + (f"，可能的单位为“{likely}”。" if likely else "。")
+                       + "各项检查仍按所读金额进行，相关差异可能由单位错误引起。"),
+            recommendation=(f"核实本表金额单位；如应为“{likely}”，请在表头上方注明“单位：{likely}”后重新报送。"
+                            if likely else "核实本表金额单位与金额数值，更正后重新报送。"),
+            figures={"read_unit": read_in, "likely_unit": likely, "factor_exponent": k},
+            evidence=Evidence(count=len(where_rows), rows=[{"行": r} for r in where_rows[:10]],
+                              where=table.where(where_rows[0])))
+
+
+def _param(rules, name: str, year: int | None = None) -> Decimal | None:
+    if rules is None or not rules.has(name, year):
+        return None
+    return Decimal(str(rules.get(name, year).value))
+
+
+def _key(region) -> str:
+    return "".join(str(region or "").split())
 
 
 @check("IN002", "数值未能按原样读取", cites=CITES, severity="warning", programs=PROGRAMS)
@@ -68,3 +164,14 @@ def repaired_values(sub, rules) -> Iterator[Finding]:
     many values, so that the filer can export cleanly next time.
     """
     yield from findings_of(sub, "IN003", "核对读出的数值；今后导出时按文本或日期格式保存有关列。")
+
+
+@check("IN004", "表头含多个资金层级的同名列", cites=CITES, severity="info", programs=PROGRAMS)
+def funding_levels(sub, rules) -> Iterator[Finding]:
+    """一张表的表头在同一项下列有中央、自治区等多个资金层级的列的，按数据包的资金层级读取，并说明读取了哪些列。
+
+    A form that prints 已预拨资金 for 中央 and 自治区 under one merged parent is read for the
+    package's ``funding_level``; the other level's columns are kept (ST004 still adds them up) and
+    never assessed. The finding names the columns read and those set aside.
+    """
+    yield from findings_of(sub, "IN004", "核实数据包的资金层级（funding_level）与本表所读的列一致。")

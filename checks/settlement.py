@@ -16,16 +16,15 @@ from auditkit import Effect, Evidence, Finding, NotRun, check
 from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area, places
 from auditkit.findings import differs, filer_unit
 from auditkit.gbt2260 import had_name
-from auditkit.money import matches, percent, quote, tolerance, wan, yuan
-from auditkit.rulebook import Region
-from auditkit.gbt2260 import had_name
-from auditkit.money import matches, percent, quote, tolerance, wan, yuan
+from auditkit.money import matches, percent, quote, tolerance, wan, written_places, yuan
 from auditkit.rulebook import Region
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
 
 CLAWBACK_WORD = "扣回"
-DOCUMENT_NUMBER = re.compile(r"〔\d{4}〕\d+号")
+# a document number in every bracket form offices type: 〔2015〕 [2015] 【2016】 (2017) （2017） ［2017］,
+# with or without spaces before 号
+DOCUMENT_NUMBER = re.compile(r"[〔\[【(（［﹝]\s*(?:19|20)\d{2}\s*[〕\]】)）］﹞]\s*第?\s*\d+\s*号")
 ZERO = Decimal(0)
 
 
@@ -180,44 +179,77 @@ def clawback_marked(sub, rules) -> Iterator[Finding]:
                 figures={"declared": amount}, evidence=Evidence(count=1, where=where))
 
 
-@check("ST004", "合计数与分项之和不符", cites="塔地财社〔2021〕87号 附件1", needs=["settlement"])
-def totals(sub, rules) -> Iterator[Finding]:
-    """合计行的每一金额列和人数列应等于各地区分项之和。
+PROGRAMS_ALL = ("resident-subsidy", "medical-assistance", "pooling", "contributions")
+# tables whose total rows another check compares (AL003: each fund's 合计 row of the allocation)
+TOTALS_CHECKED_ELSEWHERE = {"assistance"}
 
-    Every loaded table with a 合计/总计 row is checked. An amount's tolerance is the half-units of
-    all the summed figures and of the total itself; counts must agree exactly.
+
+@check("ST004", "合计数与分项之和不符", cites="塔地财社〔2021〕87号 附件1", programs=PROGRAMS_ALL)
+def totals(sub, rules) -> Iterator[Finding]:
+    """合计行的每一金额列和人数列应等于各地区分项之和；小计行应等于其所属各行之和。
+
+    Every loaded table with a total row is checked, in every column that adds up — amounts and
+    counts, under a known header or not (a kept ``+F`` column) — never 序号, codes, rates, shares,
+    per-head standards or years. A total sums the regions' rows (其中 and 小计 rows are not
+    addends); a 小计 row sums the rows between it and the previous 小计 or the header. In a table
+    without a region column (payments, documents) a total sums the rows that share the enumerated
+    words it fills in (a fund, a scheme). An amount's tolerance is the half-units of all the
+    summed figures and of the total itself; counts must agree exactly (within the half-unit of a
+    count written in 万人).
     """
     for name, table in sorted(sub.tables.items()):
-        if table.total is None:
+        if name in TOTALS_CHECKED_ELSEWHERE or not (table.totals or table.subtotals):
             continue
         spec = TABLES[name]
-        rows = table.rows()
-        for column in table.frame.columns:
-            if column.startswith("_") or spec.column(column).kind not in ("amount", "count"):
-                continue
-            declared = table.total.get(column)
-            if declared is None:
-                continue
-            values = [r[column] for r in rows if r[column] is not None]
-            computed = sum(values, ZERO if spec.column(column).kind == "amount" else 0)
-            if spec.column(column).kind == "count":
-                if declared == computed:
-                    continue
-                condition = (f"{spec.label}合计行“{table.headers[column]}”为{declared:,}人，"
-                             f"各地区之和为{computed:,}人，相差{declared - computed:,}人。")
-                effect = Effect(persons=abs(declared - computed))
-            else:
-                allowed = tolerance(table.total, column) + sum((tolerance(r, column) for r in rows), ZERO)
-                if matches(declared, computed, allowed):
-                    continue
-                condition = (f"{spec.label}合计行“{table.headers[column]}”为{yuan(declared)}，"
-                             f"各地区之和为{yuan(computed)}，相差{wan(abs(declared - computed))}。")
-                effect = Effect(amount=abs(declared - computed))
-            yield Finding(
-                subject=f"{name}.{column}", condition=condition, effect=effect,
-                recommendation="核对各地区数据与合计数，更正后重新报送。",
-                figures={"declared": declared, "expected": computed, "difference": declared - computed},
-                evidence=Evidence(count=len(values), where=table.where(table.total["_row"], column)))
+        rows = table.rows_with_kept()
+        for total in table.totals:
+            members = _members_of(spec, total, rows)
+            yield from _compare_sums(spec, table, name, total, members, "合计行", "各地区之和")
+        for subtotal in table.subtotals:
+            members = [r for r in rows if r["_row"] in set(subtotal["_members"])]
+            label = subtotal.get("_label") or "小计"
+            yield from _compare_sums(spec, table, name, subtotal, members, f"小计行“{label}”",
+                                     "其所属各行之和", subject=f"@{label}")
+
+
+def _members_of(spec, total: dict, rows: list[dict]) -> list[dict]:
+    """The rows a total adds up: all of them, or in a table without a region column those that
+    share each enumerated word the total row fills in (its fund, its scheme)."""
+    if spec.key is not None:
+        return rows
+    groups = [c.name for c in spec.columns
+              if c.kind == "text" and (c.choices or c.name in ("fund", "scheme", "category"))
+              and total.get(c.name) not in (None, "") and c.name in rows[0]] if rows else []
+    return [r for r in rows if all(r.get(c) == total.get(c) for c in groups)]
+
+
+def _compare_sums(spec, table, name: str, total: dict, members: list[dict], what: str, addends: str,
+                  subject: str = "") -> Iterator[Finding]:
+    for column in table.summed():
+        declared = total.get(column)
+        if declared is None:
+            continue
+        kind = table.kind(column)
+        values = [r[column] for r in members if r.get(column) is not None]
+        computed = sum(values, ZERO if kind == "amount" else 0)
+        allowed = tolerance(total, column) + sum((tolerance(r, column) for r in members), ZERO)
+        if matches(declared, computed, allowed):
+            continue
+        if kind == "count":
+            condition = (f"{spec.label}{what}“{table.headers[column]}”为{declared:,}人，"
+                         f"{addends}为{computed:,}人，相差{declared - computed:,}人。")
+            effect = Effect(persons=int(abs(declared - computed)))
+        else:  # quoted in the unit the table was filed in, with the decimals its total was written with
+            places = written_places(tolerance(total, column), table.unit)
+            shown = lambda value: quote(value, table.unit, places)  # noqa: E731
+            condition = (f"{spec.label}{what}“{table.headers[column]}”为{shown(declared)}，"
+                         f"{addends}为{shown(computed)}，相差{shown(abs(declared - computed))}。")
+            effect = Effect(amount=abs(declared - computed))
+        yield Finding(
+            subject=f"{name}.{column}{subject}", condition=condition, effect=effect,
+            recommendation="核对各地区数据与合计数，更正后重新报送。",
+            figures={"declared": declared, "expected": computed, "difference": declared - computed},
+            evidence=Evidence(count=len(values), where=table.where(total["_row"], column)))
 
 
 @check("ST005", "地区名称不一致或无法识别", cites="塔地财社〔2021〕87号 附件1、附件2；GB/T 2260",
