@@ -84,21 +84,29 @@ def _assert_pairs_whole(pages, rows: int) -> list[dict]:
 @pytest.fixture(scope="module")
 def shifted_reviews():
     """The demo's review (the first), then the demo pushed down line by line, by a note in front
-    of the table, over the lines where its header row and its first pair reach the foot of the
+    of the table, over the lines where its first pair and its header row reach the foot of the
     page. Where that is is measured on the demo itself, so a changed demo still gets there: the
     header stands ``free`` lines above the foot; a note of ``units`` shifts it about units + 2
-    lines, so units = free - 6 … free - 1 take the header from about four lines above the foot
-    to one below (the test checks that they did)."""
+    lines, so from units = free - 5 the header starts about three lines above the foot. The
+    shifts go on until the table, having crossed the page, goes whole to the next one, and one
+    line more (the header row itself at the foot); the test checks what they showed."""
     demo = run_check(demo_package())
     first = _pages(demo)
     start = _table_pages(first)[0]
     free = round((start["height"] - FOOT - start["header"]) / LINE)
+    rows = 2 * (len(demo.assessment) + 1)  # the regions and the 合计, 申报 and 核定 each
     reviews = [first]
-    for units in range(max(free - 6, 0), free):
+    crossed = moved = False
+    for units in range(max(free - 5, 0), free + 3):
         result = run_check(demo_package())
         result.findings.append(_note(units))
         reviews.append(_pages(result))
-    return len(demo.assessment) + 1, reviews  # the regions and the 合计
+        if moved:
+            break
+        on_first_page = len(_table_pages(reviews[-1])[0]["kinds"])
+        crossed |= on_first_page < rows
+        moved = crossed and on_first_page == rows
+    return rows // 2, reviews
 
 
 def test_demo_declared_and_verified_rows_stay_on_one_page(shifted_reviews):
