@@ -92,7 +92,7 @@ def differs(what: str, declared: Decimal, expected: Decimal, *, region: str | No
             where: str, recommendation: str, unit: str = "yuan", tolerance: Decimal | None = None,
             basis: str = "", who: str | None = None, verb: str = "申报", rule: str = "按规定应为",
             more: str = "多", less: str = "少", figures: dict[str, Any] | None = None,
-            severity: str | None = None, count: int = 1) -> Finding:
+            severity: str | None = None, count: int = 1, effect: Effect | None = None) -> Finding:
     """The one finding "a declared amount differs from what the rule gives".
 
     Condition: '{who}{verb}{what}{declared}，{rule}{expected}，{多|少}{|difference|}。{basis}', every
@@ -100,8 +100,9 @@ def differs(what: str, declared: Decimal, expected: Decimal, *, region: str | No
     was written with when its single-figure ``tolerance`` shows more than two). ``who`` defaults
     to the region. Figures: the standard keys of DESIGN.md, ``declared``, ``expected`` and
     ``difference`` (declared − expected, in 元), plus any the check adds (``figures``; a check
-    whose keys predate the standard ones keeps them beside). Effect: |difference| 元. The subject
-    is the caller's, so the finding's key does not change with the wording.
+    whose keys predate the standard ones keeps them beside). Effect: |difference| 元, or the
+    caller's ``effect`` where the difference puts no money at stake (a form's own arithmetic,
+    UF001). The subject is the caller's, so the finding's key does not change with the wording.
     """
     from auditkit.money import quote, written_places
 
@@ -117,7 +118,7 @@ def differs(what: str, declared: Decimal, expected: Decimal, *, region: str | No
         condition=(f"{lead}{verb}{what}{text(declared)}，{rule}{text(expected)}，"
                    f"{more if difference > 0 else less}{text(abs(difference))}。{basis}"),
         recommendation=recommendation,
-        effect=Effect(amount=abs(difference)),
+        effect=Effect(amount=abs(difference)) if effect is None else effect,
         figures={"declared": declared, "expected": expected, "difference": difference, **(figures or {})},
         evidence=Evidence(count=count, where=where),
         severity=severity,

@@ -17,7 +17,8 @@ from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.deadlines import late_finding, on_date
-from auditkit.money import matches, percent, tolerance, wan
+from auditkit.findings import differs, filer_unit
+from auditkit.money import matches, percent, quote, tolerance, wan, written_places
 
 # The families of this module's codes, as a review groups and orders their findings (issue 17).
 family("UF", "资金使用跟踪反馈方面", order=140)
@@ -44,14 +45,15 @@ def form_adds_up(sub, rules) -> Iterator[Finding]:
     its rows, and its 进度 against its own 合计 figures. One finding per row or column that
     differs, naming the form (county and month).
     """
+    unit = filer_unit(sub, "feedback")  # 附件3 prints 单位：万元
     for form in sub.table("feedback").forms:
         for row in [*form.rows, *([form.total] if form.total else [])]:
-            yield from _row_arithmetic(form, row)
+            yield from _row_arithmetic(form, row, unit)
         if form.total:
-            yield from _total(form)
+            yield from _total(form, unit)
 
 
-def _row_arithmetic(form, row: dict) -> Iterator[Finding]:
+def _row_arithmetic(form, row: dict, unit: str) -> Iterator[Finding]:
     amount, spent = row.get("amount"), row.get("spent")
     name = "合计行" if row is form.total else f"“{row.get('fund_name')}”行"
     if amount is None or spent is None:
@@ -60,13 +62,14 @@ def _row_arithmetic(form, row: dict) -> Iterator[Finding]:
         expected = amount - spent
         allowed = tolerance(row, "unspent") + tolerance(row, "amount") + tolerance(row, "spent")
         if not matches(row["unspent"], expected, allowed):
-            yield Finding(
-                region=form.region, subject=f"{form.label}:{row['_row']}:unspent",
-                condition=(f"{form.label}{name}未支出金额{wan(row['unspent'])}，"
-                           f"应为资金金额{wan(amount)}减实际支出金额{wan(spent)}即{wan(expected)}。"),
-                recommendation="按资金金额减实际支出金额更正未支出金额。",
-                figures={"declared": row["unspent"], "expected": expected, "difference": row["unspent"] - expected},
-                evidence=Evidence(count=1, where=form.where(row["_row"])))
+            places = written_places(tolerance(row, "unspent"), unit)
+            yield differs(
+                "未支出金额", row["unspent"], expected, region=form.region,
+                subject=f"{form.label}:{row['_row']}:unspent", where=form.where(row["_row"]),
+                recommendation="按资金金额减实际支出金额更正未支出金额。", unit=unit,
+                tolerance=tolerance(row, "unspent"), who=f"{form.label}{name}", verb="",
+                rule=f"应为资金金额{quote(amount, unit, places)}减实际支出金额{quote(spent, unit, places)}即",
+                effect=Effect())  # the form's own arithmetic: no money at stake
     if row.get("progress") is not None and amount > 0:
         expected = spent / amount
         low = (spent - tolerance(row, "spent")) / (amount + tolerance(row, "amount"))
@@ -76,13 +79,14 @@ def _row_arithmetic(form, row: dict) -> Iterator[Finding]:
             yield Finding(
                 region=form.region, subject=f"{form.label}:{row['_row']}:progress",
                 condition=(f"{form.label}{name}实际支出进度{percent(row['progress'])}，"
-                           f"按实际支出金额{wan(spent)}除以资金金额{wan(amount)}应为{percent(expected.quantize(Decimal('0.0001')))}。"),
+                           f"按实际支出金额{quote(spent, unit)}除以资金金额{quote(amount, unit)}"
+                           f"应为{percent(expected.quantize(Decimal('0.0001')))}。"),
                 recommendation="按实际支出金额除以资金金额更正实际支出进度。",
                 figures={"declared_rate": row["progress"], "expected_rate": expected},
-                evidence=Evidence(count=1, where=form.where(row["_row"])))
+                evidence=Evidence(count=1, where=form.where(row["_row"])), unit=unit)
 
 
-def _total(form) -> Iterator[Finding]:
+def _total(form, unit: str) -> Iterator[Finding]:
     for column, label in _SUMMED:
         values = [r.get(column) for r in form.rows]
         if form.total.get(column) is None or all(v is None for v in values):
@@ -91,14 +95,12 @@ def _total(form) -> Iterator[Finding]:
         allowed = tolerance(form.total, column) + sum((tolerance(r, column) for r in form.rows), Decimal(0))
         if matches(form.total[column], expected, allowed):
             continue
-        yield Finding(
-            region=form.region, subject=f"{form.label}:total:{column}",
-            condition=(f"{form.label}合计行“{label}”为{wan(form.total[column])}，"
-                       f"各行之和为{wan(expected)}，相差{wan(abs(form.total[column] - expected))}。"),
-            recommendation="核对合计行与各行数据，更正反馈表。",
-            figures={"declared": form.total[column], "expected": expected,
-                     "difference": form.total[column] - expected},
-            evidence=Evidence(count=len(form.rows) + 1, where=form.where(form.total["_row"])))
+        yield differs(
+            f"“{label}”为", form.total[column], expected, region=form.region,
+            subject=f"{form.label}:total:{column}", where=form.where(form.total["_row"]),
+            recommendation="核对合计行与各行数据，更正反馈表。", unit=unit,
+            tolerance=tolerance(form.total, column), who=f"{form.label}合计行", verb="", rule="各行之和为",
+            count=len(form.rows) + 1, effect=Effect())  # the form's own arithmetic: no money at stake
 
 
 @check("UF002", "资金使用跟踪反馈表未在当月月末前报送", cites=CITES + " 说明3", needs=["feedback"],

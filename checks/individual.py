@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from auditkit import Effect, Evidence, Finding, check, family
+from auditkit.findings import differs, filer_unit
 from auditkit.money import matches, tolerance, yuan
 from auditkit.settlement import region_name
 
@@ -67,20 +68,16 @@ def contributions_collected(sub, rules) -> Iterator[Finding]:
         allowed = tolerance(row, "collected") + tolerance(row, "standard") * payers
         if matches(row["collected"], expected, allowed):
             continue
-        region = region_name(row["region"], rules)
-        difference = row["collected"] - expected
         basis = (f"个人缴费人数{payers:,}人" if row.get("payers") is not None else
                  f"参保人数{row['enrolled']:,}人减资助参保人数{row.get('assisted') or 0:,}人，即缴费人数{payers:,}人")
-        yield Finding(
-            region=region, subject="collected",
-            condition=(f"{region}申报个人缴费收入{yuan(row['collected'])}，按{basis}"
-                       f"乘以个人缴费标准{yuan(row['standard'])}计算应为{yuan(expected)}，"
-                       f"{'多' if difference > 0 else '少'}{yuan(abs(difference))}。"),
+        # the standard is per head in 元 whatever the table's money unit
+        yield differs(
+            "个人缴费收入", row["collected"], expected, region=region_name(row["region"], rules), subject="collected",
+            where=table.where(row["_row"], "collected"),
             recommendation="核实个人缴费人数（剔除医疗救助资助参保人员）和实际征收金额，更正附表。",
-            effect=_effect(abs(difference), None),
-            figures={"declared": row["collected"], "expected": expected, "difference": difference,
-                     "payers": payers, "standard": row["standard"]},
-            evidence=Evidence(count=1, where=table.where(row["_row"], "collected")))
+            unit=filer_unit(sub, "individual_contributions"), tolerance=tolerance(row, "collected"),
+            rule=f"按{basis}乘以个人缴费标准{yuan(row['standard'])}计算应为",
+            figures={"payers": payers, "standard": row["standard"]})
 
 
 def _payers(row: dict) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -35,3 +36,23 @@ def yuan(text: str) -> Decimal:
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture
+def registry_restored():
+    """A test that registers checks of its own (a user's folder, an entry point) leaves the
+    registry as it found it: the checks it added, their origins and the modules that defined
+    them are forgotten afterwards, so that no other test sees them whatever the order. The
+    built-ins are loaded first, so that they are part of what is kept."""
+    from auditkit import registry
+
+    load_checks()
+    checks, origins = dict(registry.REGISTRY), dict(registry._ORIGIN)
+    yield
+    added = {spec.function.__module__ for code, spec in registry.REGISTRY.items() if code not in checks}
+    registry.REGISTRY.clear()
+    registry.REGISTRY.update(checks)
+    registry._ORIGIN.clear()
+    registry._ORIGIN.update(origins)
+    for name in added:
+        sys.modules.pop(name, None)

@@ -68,20 +68,42 @@ def test_a_wrong_progress_is_found_once():
     assert finding.region == "托里县" and "93.33%" in finding.condition and "83.33%" in finding.condition
 
 
-def test_a_total_that_disagrees_with_its_rows(tmp_path):
-    """The stacked package with 额敏县's 合计 实际支出金额 written 1,310.00 (rows 1,000.00 + 300.00 =
-    1,300.00): UF001 on that form's 合计 for 实际支出金额, 10.00 万元 apart (and on its 进度, which
-    1,310.00 ÷ 1,534.56 = 85.37% no longer matches 84.71%)."""
+def _stacked_uf001(tmp_path, written: str, instead: str) -> list:
+    """UF001's findings on a copy of feedback-stacked with one figure written otherwise (the
+    first occurrence of ``written`` in its GB18030 CSV replaced by ``instead``)."""
     import shutil
 
     package = tmp_path / "stacked"
     shutil.copytree(FIXTURES / "feedback-stacked", package)
     table = package / "反馈表汇总.csv"
-    text = table.read_bytes().decode("gb18030").replace(",1534.56,1300.00,,234.56,", ",1534.56,1310.00,,234.56,", 1)
-    table.write_bytes(text.encode("gb18030"))
-    findings = only(audit(package, "UF001"), "UF001")
+    text = table.read_bytes().decode("gb18030")
+    assert written in text
+    table.write_bytes(text.replace(written, instead, 1).encode("gb18030"))
+    return only(audit(package, "UF001"), "UF001")
+
+
+def test_a_total_that_disagrees_with_its_rows(tmp_path):
+    """The stacked package with 额敏县's 合计 实际支出金额 written 1,310.00 (rows 1,000.00 + 300.00 =
+    1,300.00): UF001 on that form's 合计 for 实际支出金额, 10.00 万元 apart (and on its 进度, which
+    1,310.00 ÷ 1,534.56 = 85.37% no longer matches 84.71%)."""
+    findings = _stacked_uf001(tmp_path, ",1534.56,1300.00,,234.56,", ",1534.56,1310.00,,234.56,")
     totals = [f for f in findings if f.subject.endswith("total:spent")]
     assert [(f.region, f.figures["difference"]) for f in totals] == [("额敏县", Decimal("100000"))]
+    assert totals[0].condition == "额敏县2020年11月反馈表合计行“实际支出金额”为1,310.00万元，各行之和为1,300.00万元，多10.00万元。"
+
+
+def test_an_unspent_amount_that_is_not_amount_less_spent(tmp_path):
+    """The stacked package with 额敏县's 医保 row 未支出金额 written 244.56 (1,234.56 − 1,000.00 =
+    234.56): UF001 on that row, 10.00 万元 too much, and on the form's 合计 未支出金额, whose 234.56
+    is now 10.00 万元 short of its rows (244.56 + 0.00) — quoted in 万元 as the form is written; a
+    form's own arithmetic puts no money at stake."""
+    findings = _stacked_uf001(tmp_path, ",1000.00,城乡居民医保基金,234.56,", ",1000.00,城乡居民医保基金,244.56,")
+    assert [(f.subject.split(":", 1)[1], f.figures["difference"]) for f in findings] == [
+        ("5:unspent", Decimal("100000")), ("total:unspent", Decimal("-100000"))]
+    assert findings[0].condition == ("额敏县2020年11月反馈表“2020年城乡居民基本医疗保险自治区补助资金”行未支出金额244.56万元，"
+                                     "应为资金金额1,234.56万元减实际支出金额1,000.00万元即234.56万元，多10.00万元。")
+    assert findings[1].condition == "额敏县2020年11月反馈表合计行“未支出金额”为234.56万元，各行之和为244.56万元，少10.00万元。"
+    assert all(f.effect.amount == 0 and f.unit == "wan" for f in findings)
 
 
 def test_a_form_filed_after_its_month():

@@ -107,6 +107,35 @@ def test_docx_tables_are_word_tables_with_the_pdf_rows(demo):
     assert inputs[0] == "清单" and "结算分配表" in inputs  # the forms' names, not the program's keys
 
 
+def test_docx_keeps_each_pair_and_the_start_of_a_table_together(demo):
+    """Word's counterpart of the PDF's page breaks (tests/test_layout.py): no row splits; the
+    header row, each 申报 row, the 单位 line and the sentence that introduces the table ("……如下表，
+    ……：") keep with what follows, so a page may end only after a 核定 row; the provenance
+    table may break between any two rows."""
+    from docx.text.paragraph import Paragraph
+
+    assessment, provenance = demo["docx"].tables
+
+    def keeps(row) -> bool:
+        """Whether the row keeps with the next: its own cells' paragraphs (the region cell is
+        merged over the pair: the 核定 row holds only its continuation)."""
+        flags = {Paragraph(p, row).paragraph_format.keep_with_next for tc in row._tr.tc_lst
+                 for p in tc.iter(qn("w:p"))}
+        assert len(flags) == 1, [row.cells[1].text, flags]  # all of a row's paragraphs alike
+        return flags.pop() is True
+
+    for table in (assessment, provenance):
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+    kinds = [row.cells[1].text for row in assessment.rows]
+    assert [keeps(row) for row in assessment.rows] == [kind != "核定" for kind in kinds]
+    assert kinds.count("核定") == 13
+    assert [keeps(row) for row in provenance.rows] == [True] + [False] * (len(provenance.rows) - 1)
+    caption = Paragraph(assessment._tbl.getprevious(), assessment._parent)
+    lead_in = Paragraph(caption._p.getprevious(), assessment._parent)
+    assert caption.text == "单位：元、人" and caption.paragraph_format.keep_with_next
+    assert lead_in.text.startswith("经审核") and lead_in.text.endswith("：") and lead_in.paragraph_format.keep_with_next
+
+
 def test_docx_page_follows_gbt_9704_letter_format(demo):
     """A4, 天头 37 mm, 订口 28 mm (mirrored), 3号仿宋 body on a 28.95 pt line pitch; the
     信函格式: the 发文机关标志 in page 1's own header 30 mm from the top over a red double rule,

@@ -3,9 +3,15 @@
 import sys
 import textwrap
 
+import pytest
+
 from auditkit import load_checks
 from auditkit.registry import select
 from tests.conftest import FIXTURES, audit
+
+# the checks these tests register (XX901, XX902) must not reach other tests (tests/test_programs.py
+# requires every registered check's family to be declared)
+pytestmark = pytest.mark.usefixtures("registry_restored")
 
 RULES_MD_SETTLEMENT_CODES = {"ST001", "ST002", "ST003", "ST004", "ST005", "ST006", "AR001", "AR002", "FE001"}
 

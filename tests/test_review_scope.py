@@ -38,13 +38,16 @@ def test_a_standard_below_the_minimum():
 def test_assisted_persons_counted_as_paying():
     """包头市 writes 1,148,532 × 400 = 45,941.28 万元, counting its 34,455 assisted persons (paid
     for by medical assistance) as paying: expected 1,114,077 × 400 = 445,630,800 元, 13,782,000
-    元 too much (= 34,455 × 400). One IC002; IC001 keeps."""
+    元 too much (= 34,455 × 400). One IC002, quoted in the table's 万元 (445,630,800 元 =
+    44,563.08 万元; 13,782,000 元 = 1,378.20 万元), the standard per head in 元; IC001 keeps."""
     result = audit("ic002-broken", "IC001,IC002")
     [finding] = only(result, "IC002")
     assert finding.region == "包头市"
     assert finding.figures["expected"] == Decimal("445630800")
     assert finding.figures["difference"] == Decimal("13782000")
-    assert "多" in finding.condition
+    assert finding.effect.amount == Decimal("13782000")
+    assert finding.condition == ("包头市申报个人缴费收入45,941.28万元，按个人缴费人数1,114,077人乘以个人缴费标准400.00元"
+                                 "计算应为44,563.08万元，多1,378.20万元。")
     assert only(result, "IC001") == []
 
 

@@ -577,8 +577,17 @@ class _Writer:
     def _table(self, element, classes: set[str]) -> None:
         from docx.enum.table import WD_TABLE_ALIGNMENT
         from docx.enum.text import WD_ALIGN_PARAGRAPH
+        from docx.oxml.ns import qn
         from docx.shared import Mm, Pt
+        from docx.text.paragraph import Paragraph
 
+        lead_in = element.getprevious()
+        last = self.document.element.body[-1]
+        if last.tag == qn("w:sectPr"):  # python-docx writes before the body's section properties
+            last = last.getprevious()
+        if lead_in is not None and lead_in.tag == "p" and last is not None and last.tag == qn("w:p"):
+            # the sentence that introduces the table ("……如下表：") goes with it, as in the PDF
+            Paragraph(last, self.document._body).paragraph_format.keep_with_next = True
         caption = element.find("caption")
         if caption is not None:
             paragraph = self._new_paragraph("表格文字")
@@ -587,9 +596,11 @@ class _Writer:
             self.inline(paragraph, caption, size=10.5, first=True)
             _strip_ends(paragraph)
         header_rows = [row for head in element.findall("thead") for row in head.findall("tr")]
-        groups = [body.findall("tr") for body in element.findall("tbody")] or [[]]
-        body_rows = [(row, index) for index, group in enumerate(groups) for row in group]
-        rows = [(row, True, -1) for row in header_rows] + [(row, False, index) for row, index in body_rows]
+        # a row that keeps with the next: the header's, and each but the last of a pair (a
+        # region's 申报 and 核定 rows, one tbody.pair)
+        body_rows = [(row, "pair" in _classes(body) and row is not body.findall("tr")[-1])
+                     for body in element.findall("tbody") for row in body.findall("tr")]
+        rows = [(row, True, True) for row in header_rows] + [(row, False, keep) for row, keep in body_rows]
         if not rows:
             return
         width = max(sum(int(cell.get("colspan", "1")) for cell in row.findall("./*")) for row, _h, _g in rows)
@@ -614,7 +625,7 @@ class _Writer:
                 target.width = widths[c]
         taken: set[tuple[int, int]] = set()
         merges = []
-        for r, (row, header, group) in enumerate(rows):
+        for r, (row, header, keep) in enumerate(rows):
             word_row = table.rows[r]
             _cant_split(word_row)  # before tblHeader: the order trPr's children must have
             if header:
@@ -631,13 +642,11 @@ class _Writer:
                         taken.add((r + dr, c + dc))
                 self._cell(grid[r][c], cell, header, row)
                 c += colspan
-            # a region's 申报 and 核定 rows stay on one page: every row but a group's last
-            # keeps with the next
-            last_in_group = r + 1 >= len(rows) or rows[r + 1][2] != group
+            # Word's way of keeping table rows on one page: their paragraphs keep with the next
             for target in grid[r]:
                 for paragraph in target.paragraphs:
                     paragraph._p.style = self.style_ids["表格文字"]
-                    if not header and not last_in_group:
+                    if keep:
                         paragraph.paragraph_format.keep_with_next = True
         for top, left, bottom, right in merges:
             grid[top][left].merge(grid[bottom][right])

@@ -235,16 +235,14 @@ def create_app(*, port: int = 0, host: str = "127.0.0.1", token: str | None = No
     async def create_run(request: Request) -> Response:
         runs = store()
         run = runs.new("review", False)
-        try:
+
+        async def received():
             fields, files = await _receive(request, run.folder, runs.limits)
             run.mode = "self-check" if fields.get("mode") == "self-check" else "review"
             run.reveal_ids = fields.get("reveal_ids") == "on"
-            package, previous = _place(run.folder, fields, files, runs.limits)
-        except UploadRefused as exc:
-            runs.fail(run, [str(exc)])
-            return RedirectResponse(f"/runs/{run.id}", status_code=303)
-        runs.start(run, package, previous)
-        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+            return _place(run.folder, fields, files, runs.limits)
+
+        return await _start_upload(runs, run, received)
 
     async def create_demo(request: Request) -> Response:
         from auditkit.cli import demo_package
@@ -256,7 +254,7 @@ def create_app(*, port: int = 0, host: str = "127.0.0.1", token: str | None = No
         target = run.folder / PACKAGE / "demo"
         shutil.copytree(demo_package(), target)
         runs.start(run, target, None)
-        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+        return _to_run(run)
 
     def _run_or_404(request: Request):
         return store().get(request.path_params["run_id"])
@@ -302,18 +300,16 @@ def create_app(*, port: int = 0, host: str = "127.0.0.1", token: str | None = No
         if old is None:
             return RedirectResponse("/", status_code=303)
         run = runs.new(old.mode, old.reveal_ids)
-        try:
-            fields, files = await _receive(request, run.folder, runs.limits)
+
+        async def received():
+            _fields, files = await _receive(request, run.folder, runs.limits)
             previous = files.get("previous", [None])[0]
             if previous is None:
                 raise UploadRefused("请选择上次的审核结果文件（JSON、PDF 或工作底稿）")
             shutil.copytree(old.folder / PACKAGE, run.folder / PACKAGE, dirs_exist_ok=True)
-            package = find_package(run.folder / PACKAGE)
-        except UploadRefused as exc:
-            runs.fail(run, [str(exc)])
-            return RedirectResponse(f"/runs/{run.id}", status_code=303)
-        runs.start(run, package, previous)
-        return RedirectResponse(f"/runs/{run.id}", status_code=303)
+            return find_package(run.folder / PACKAGE), previous
+
+        return await _start_upload(runs, run, received)
 
     async def template(request: Request) -> Response:
         from auditkit.errors import PackageError
@@ -376,6 +372,25 @@ _MEDIA = {"pdf": "application/pdf",
           "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
           "json": "application/json"}
+
+
+async def _start_upload(runs, run, received) -> Response:
+    """The tail of both upload handlers: ``received()`` (awaited) gives the placed package and
+    the previous result (or None) and the run starts on them, or it raises UploadRefused and the
+    run is recorded as failed with that message; either way the browser is sent to the run's
+    page (303), which shows its progress, its result or the refusal."""
+    try:
+        package, previous = await received()
+    except UploadRefused as exc:
+        runs.fail(run, [str(exc)])
+    else:
+        runs.start(run, package, previous)
+    return _to_run(run)
+
+
+def _to_run(run) -> Response:
+    """See Other: the run's page (after a POST, so that reloading it does not post again)."""
+    return RedirectResponse(f"/runs/{run.id}", status_code=303)
 
 
 def _stored_name(run, kind: str) -> str:
