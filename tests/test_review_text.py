@@ -190,3 +190,22 @@ def test_figures_are_quoted_in_the_filers_unit(kind):
     flat = _read(FIXTURES / "baotou-2024-wan")[kind]
     assert "单位：万元、人" in flat
     assert re.search(r"此次结算补助资金合计-?[\d,]+\.\d\d万元", flat)
+
+
+def test_a_figure_within_the_written_precision_is_not_marked_as_changed():
+    """baotou-2024-wan-stale-standard writes 万元 to two decimals: 东河区's declared −183.10万元 is
+    −1,830,984 元 recomputed, which prints as −183.10 too, so its 核定 figure is not underlined;
+    固阳县's −361.93 against −92.30 (ST002: 112,345 × 30 × 80% = 2,696,280 元 short) is."""
+    from auditkit.report.document import build as context_of
+
+    context = context_of(run_check(FIXTURES / "baotou-2024-wan-stale-standard"), ReportOptions(date=ISSUED))
+    document = docx.Document(io.BytesIO(render_docx(context)))
+    table = next(t for t in document.tables if t.rows[0].cells[0].text.strip() == "地区")
+    underlined = {}
+    for row in table.rows:
+        cells = row.cells
+        if cells[1].text.strip() == "核定":
+            underlined[cells[0].text.strip()] = [c.text for c in cells[2:]
+                                                 if any(r.underline for p in c.paragraphs for r in p.runs)]
+    assert underlined["东河区"] == []
+    assert underlined["固阳县"] == ["6,021.69", "-92.30"]

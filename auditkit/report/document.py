@@ -303,7 +303,7 @@ def _assessment_lines(rows: list[RegionAssessment], mask: _Masker, declared_tota
                 stated = row.declared.get(name)
                 verified[name] = fmt(value)
                 declared[name] = fmt(stated) if stated is not None else "—"
-                differs[name] = _differ(stated, value)
+                differs[name] = _differ(stated, value, fmt)
                 for totals, figure in ((totals_verified, value), (totals_declared, stated)):
                     if figure is not None and totals.get(name, 0) is not None:
                         totals[name] = totals.get(name, 0) + figure
@@ -316,14 +316,16 @@ def _assessment_lines(rows: list[RegionAssessment], mask: _Masker, declared_tota
             f"{fund}合计" if len(groups) > 1 else "合计",
             {n: fmt(totals_declared.get(n)) for n, _l, fmt in figures},
             {n: fmt(totals_verified.get(n)) for n, _l, fmt in figures},
-            {n: _differ(totals_declared.get(n), totals_verified.get(n)) for n, _l, _f in figures},
+            {n: _differ(totals_declared.get(n), totals_verified.get(n), fmt) for n, _l, fmt in figures},
             total=True,
         ))
     return lines
 
 
-def _differ(declared: Any, verified: Any) -> bool:
-    return declared is not None and verified is not None and round_fen(Decimal(declared)) != round_fen(Decimal(verified))
+def _differ(declared: Any, verified: Any, shown=table_yuan) -> bool:
+    """Whether the 核定 figure is marked as differing: as the table prints both (in 万元 a
+    figure within the written precision of the declared one prints the same and is not marked)."""
+    return declared is not None and verified is not None and shown(declared) != shown(verified)
 
 
 def _sum(rows: list[RegionAssessment], name: str, declared: bool) -> Decimal | None:
