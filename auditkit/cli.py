@@ -319,14 +319,14 @@ def checks_command(
 
 def demo_package() -> Path:
     here = Path(__file__).resolve().parent
-    bundled = here / "demo" / "demo-nmg-2023"
-    return bundled if bundled.is_dir() else here.parent / "fixtures" / "demo-nmg-2023"
+    bundled = here / "demo" / "demo-nmg-2025"
+    return bundled if bundled.is_dir() else here.parent / "fixtures" / "demo-nmg-2025"
 
 
 DEMO_REPORT = "auditkit-demo-审核意见.pdf"
 
 
-@app.command("demo", cls=ChineseCommand, help="运行内置示例数据包（内蒙古 2023 年度中央补助资金结算），显示审核结果并写出审核意见 PDF 和 Word 文档。")
+@app.command("demo", cls=ChineseCommand, help="运行内置示例数据包（内蒙古 2025 年度中央补助资金结算，2026 年审核），显示审核结果并写出审核意见 PDF 和 Word 文档。")
 def demo_command(
     output_dir: Annotated[Path, typer.Option("--output-dir", metavar="目录", help="审核意见 PDF 和 Word 文档的写出目录（默认当前目录）")] = Path("."),
     debug: Annotated[bool, typer.Option("--debug", help="出错时显示调试信息")] = False,

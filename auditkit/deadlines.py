@@ -83,6 +83,10 @@ class Deadline:
     due: dt.date | None
     rule: str  # how the last day was found, in Chinese: '自2023年9月1日收到之次日起算30日'
     uncovered: int | None = None
+    # the rule names the last day itself ("2024年1月15日前", "2023年12月底前"): a bracket after the
+    # date would only restate it, so ``describe`` leaves the rule out and keeps only ``note``
+    dated: bool = False
+    note: str = ""  # what a reader needs beyond the date: why a day off did not move it
 
     @property
     def moved(self) -> bool:
@@ -99,31 +103,37 @@ class Deadline:
 
     def describe(self) -> str:
         """'期限为2023年10月7日（自2023年9月1日收到之次日起算30日，末日2023年10月1日为国庆节假期，
-        顺延至下一工作日，10月7日为调休上班日）'."""
+        顺延至下一工作日，10月7日为调休上班日）'.
+        A rule that names the day itself (``dated``) is not repeated in brackets after it:
+        '期限为2024年1月15日', not '期限为2024年1月15日（2024年1月15日前）'.
+        """
+        how = [] if self.dated else [self.rule]
         if self.due is None:
-            return (f"期限（{self.rule}）末日为{chinese_date(self.nominal)}，但所用节假日数据未收录{self.uncovered}年的"
+            shown = f"（{self.rule}）" if not self.dated else ""
+            return (f"期限{shown}末日为{chinese_date(self.nominal)}，但所用节假日数据未收录{self.uncovered}年的"
                     "法定节假日安排，无法确定期限是否顺延")
         if self.moved:
             makeup = f"，{self.due.month}月{self.due.day}日为调休上班日" if self.due.weekday() >= 5 else ""
-            return (f"期限为{chinese_date(self.due)}（{self.rule}，末日{chinese_date(self.nominal)}"
-                    f"为{_day_off_reason(self.nominal)}，顺延至下一工作日{makeup}）")
-        return f"期限为{chinese_date(self.due)}（{self.rule}）"
+            how.append(f"末日{chinese_date(self.nominal)}为{_day_off_reason(self.nominal)}，顺延至下一工作日{makeup}")
+        if self.note:
+            how.append(self.note)
+        return f"期限为{chinese_date(self.due)}" + (f"（{'，'.join(how)}）" if how else "")
 
 
 def _setting(rules: Rulebook, name: str):
     return rules.get(name).value
 
 
-def _roll(day: dt.date, rule: str, rules: Rulebook, rolls: bool) -> Deadline:
+def _roll(day: dt.date, rule: str, rules: Rulebook, rolls: bool, dated: bool = False, note: str = "") -> Deadline:
     if not rolls:
-        return Deadline(day, day, rule)
+        return Deadline(day, day, rule, dated=dated, note=note)
     current = day
     while True:
         working = is_working_day(current)
         if working is None:
-            return Deadline(day, None, rule, uncovered=current.year)
+            return Deadline(day, None, rule, uncovered=current.year, dated=dated, note=note)
         if working:
-            return Deadline(day, current, rule)
+            return Deadline(day, current, rule, dated=dated, note=note)
         current += dt.timedelta(days=1)
 
 
@@ -139,7 +149,7 @@ def within_days(event: dt.date, days: int, rules: Rulebook, event_name: str = ""
 def on_date(day: dt.date, rules: Rulebook, wording: str = "") -> Deadline:
     """A filing date such as "2月15日前": the day itself included, moved past days off."""
     rule = wording or f"{day.month}月{day.day}日前"
-    return _roll(day, rule, rules, _setting(rules, "deadline.roll_to_working_day"))
+    return _roll(day, rule, rules, _setting(rules, "deadline.roll_to_working_day"), dated=True)
 
 
 def month_day(rules: Rulebook, name: str, year: int) -> dt.date:
@@ -159,9 +169,10 @@ def year_end(year: int, rules: Rulebook) -> Deadline:
     day = month_day(rules, "deadline.money_in_special_account", year)
     rolls = _setting(rules, "deadline.year_end_rolls")
     rule = f"{year}年{day.month}月底前"
+    note = ""
     if not rolls and is_working_day(day) is False:
-        rule += f"；{chinese_date(day)}虽为{_day_off_reason(day)}，预算年度至此终了，不予顺延"
-    return _roll(day, rule, rules, rolls)
+        note = f"{chinese_date(day)}虽为{_day_off_reason(day)}，预算年度至此终了，不予顺延"
+    return _roll(day, rule, rules, rolls, dated=True, note=note)
 
 
 def cut_off(year: int, rules: Rulebook | None) -> dt.date:

@@ -189,7 +189,10 @@ def print_wrapped(console, markup: str, indent: int = 2) -> None:
 
 
 def print_summary(result: Result, console, reveal: bool = False) -> None:
-    """A short summary for the terminal: each finding in a line or two, then the counts."""
+    """A short summary for the terminal: each finding in a line or two, then the counts and the
+    money at stake, each yuan once (``auditkit.stake``)."""
+    from auditkit.stake import at_stake as all_at_stake, stake
+
     sub = result.submission
     title = f"{sub.manifest.submitter or sub.manifest.jurisdiction} {sub.year}年度 审核结果"
     if sub.manifest.example:
@@ -198,7 +201,8 @@ def print_summary(result: Result, console, reveal: bool = False) -> None:
     for f in result.findings:
         condition = escape(f.condition if reveal else mask_ids_in(f.condition))
         region = f.region or "全表"
-        amount = f"（涉及{wan(f.effect.amount)}）" if f.effect.amount else ""
+        at_stake = stake(f)[2]  # a form's finding (ST003) puts no money at stake (auditkit.stake)
+        amount = f"（涉及{wan(at_stake)}）" if at_stake else ""
         persons = f"（涉及{f.effect.persons:,}人）" if f.effect.persons else ""
         print_wrapped(console, f"[{SEVERITY_STYLES[f.severity]}]{f.code} {SEVERITY_NAMES[f.severity]}[/] "
                                f"[bold]{escape(region if reveal else mask_ids_in(region))}[/bold] {escape(f.title)}："
@@ -212,5 +216,8 @@ def print_summary(result: Result, console, reveal: bool = False) -> None:
         print_wrapped(console, f"[dim]未运行的检查 {len(result.skipped)} 项：[/dim]")
         for reason, codes in by_reason.items():
             print_wrapped(console, f"[dim]  {escape('、'.join(codes))}：{escape(reason)}[/dim]", indent=4)
+    problems = [f for f in result.findings if f.severity in ("error", "warning")]
+    money = all_at_stake(problems)
+    total = f"；错误和警告涉及资金{wan(money)}（同一笔资金只计一次）" if money else ""
     print_wrapped(console, f"错误 {result.count('error')} 项，警告 {result.count('warning')} 项，"
-                           f"提示 {result.count('info')} 项。")
+                           f"提示 {result.count('info')} 项{total}。")

@@ -330,7 +330,8 @@ def _parse_manifest(data: dict, file: str, sheet: str | None) -> Manifest:
 
 
 # [report]: the signer's words a review prints (GB/T 9704-2012 7.2.4, 7.3.6, 8.1)
-REPORT_KEYS = {"doc_number": "发文字号", "contact": "联系人", "phone": "联系电话", "cc": "抄送机关"}
+REPORT_KEYS = {"doc_number": "发文字号", "contact": "联系人", "phone": "联系电话", "cc": "抄送机关",
+               "date": "成文日期"}  # date (issue 17): a document dated as filed, not the day it is run
 
 
 def split_recipients(text: str) -> list[str]:
@@ -351,6 +352,9 @@ def _report_section(section: Any, fail) -> dict[str, Any]:
         if key == "cc":
             names = value if isinstance(value, list) else [value]
             report[key] = [part for name in names for part in split_recipients(str(name))]
+        elif key == "date":
+            report[key] = _as_date(value, lambda: fail(
+                f"成文日期应为日期，如 2026-03-16，现为“{value}”", "report.date"))
         elif isinstance(value, (dict, list)):
             raise fail(f"{REPORT_KEYS[key]}应为一段文字", f"report.{key}")
         else:  # a telephone typed into a number cell of the manifest sheet reads as 4711234567.0

@@ -342,7 +342,7 @@ WHOLES = (
 )
 
 # Top-level tables of a rulebook that are not parameters.
-STRUCTURE = ("rulebook", "regions", "areas")  # areas: auditkit/areas.py (issue 13)
+STRUCTURE = ("rulebook", "regions", "areas", "documents", "citations")  # areas: auditkit/areas.py (issue 13); documents, citations: issue 17
 
 _PLACEHOLDERS = {
     "<year>": r"(?:19|20)\d\d",

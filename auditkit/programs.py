@@ -2,14 +2,13 @@
 
 A program is what the manifest's ``submission.program`` names. Its declaration says which
 tables a package may hold (in the order a filer fills them in), which of them the blank
-template asks to be filled, the words its documents' titles use, the check families its review
-groups findings under, and how its assessment (the recomputed settlement or allocation) is
+template asks to be filled, the words its documents' titles use, the check families that apply to it, and how its assessment (the recomputed settlement or allocation) is
 made. The loader, the runner, the template writer, the review document and the JSON read these
 declarations; none of them names a program itself.
 
-Check families (``FAMILIES``) are the letters of a check code and the heading a review groups
-their findings under, in the order the review presents them: money first, then enrollment,
-deadlines and the rest.
+Check families (the letters of a check code, the heading a review groups their findings under
+and their order) are declared by each checks module itself (``auditkit.registry.family``,
+issue 17); ``family_of`` reads them.
 """
 
 from __future__ import annotations
@@ -19,42 +18,28 @@ from dataclasses import dataclass
 from typing import Any
 
 
-@dataclass(frozen=True)
-class Family:
-    prefix: str  # the letters of a check code: "ST" for ST001–ST006
-    heading: str  # the review's heading for its findings: 结算资金计算方面
+OTHER_FAMILY = "其他方面"  # the heading of a code no family declares (a user's own check without one)
 
 
-FAMILIES: tuple[Family, ...] = (
-    Family("ST", "结算资金计算方面"),
-    Family("AR", "地方财政补助资金到位方面"),
-    Family("FE", "多报虚报参保人数扣减方面"),
-    Family("EN", "参保人数核实方面"),
-    Family("US", "高校学生参保补助方面"),
-    Family("RW", "奖励资金分配方面"),
-    Family("DS", "资金拨付方面"),
-    Family("AL", "医疗救助资金分配方面"),
-    Family("DL", "资金下达和材料报送时限方面"),
-    Family("PL", "盟级统筹基金管理方面"),
-    Family("CT", "缴费及自治区级统筹方面"),
-    Family("PF", "绩效目标及预算科目方面"),
-    Family("DF", "直达资金管理方面"),
-    Family("UF", "资金使用跟踪反馈方面"),
-    Family("IC", "居民个人缴费方面"),
-    Family("CC", "文件抄送方面"),
-    Family("MT", "审核材料方面"),
-    Family("YY", "与上年审核结果对比方面"),
-    Family("IN", "数据读取方面"),
-)
-OTHER_FAMILY = "其他方面"  # the heading of a code no family declares (a user's own check)
+def families():
+    """The check families in the review's order, as the checks modules declare them
+    (``auditkit.registry.family``); the built-in checks are loaded first when none is yet."""
+    from auditkit.registry import FAMILIES, load_checks
+
+    if not FAMILIES:
+        load_checks()
+    return sorted(FAMILIES.values(), key=lambda f: (f.order, f.prefix))
 
 
 def family_of(code: str) -> tuple[int, str]:
-    """The family's place in the review's order and its heading; unknown codes come last."""
-    for index, family in enumerate(FAMILIES):
-        if code.startswith(family.prefix):
-            return index, family.heading
-    return len(FAMILIES), OTHER_FAMILY
+    """The family's place in the review's order and its heading; unknown codes come last.
+    The longest declared prefix that starts the code wins."""
+    ordered = families()
+    matching = [(i, f) for i, f in enumerate(ordered) if code.startswith(f.prefix)]
+    if not matching:
+        return len(ordered), OTHER_FAMILY
+    index, found = max(matching, key=lambda pair: len(pair[1].prefix))
+    return index, found.heading
 
 
 @dataclass(frozen=True)

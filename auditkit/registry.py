@@ -43,7 +43,52 @@ class CheckSpec:
 
     @property
     def criteria(self) -> str:
-        return f"{self.rule}（{self.cites}）"
+        """The rule and its registered citation, as a sentence: 'rule（cites）。'."""
+        return criteria_text(self.rule, self.cites)
+
+    def cites_in(self, rules) -> str:
+        """The citation in a jurisdiction: its rulebook's (``Rulebook.cites``), or, without a
+        rulebook, the registered one bound to no jurisdiction's documents."""
+        if rules is None:
+            from auditkit.rulebook import bound_citation
+
+            return bound_citation(self.cites, [])
+        return rules.cites(self.code, self.cites)
+
+    def criteria_in(self, rules) -> str:
+        """The finding's criteria in a jurisdiction: the rule and the citation that binds there."""
+        return criteria_text(self.rule, self.cites_in(rules))
+
+
+def criteria_text(rule: str, cites: str) -> str:
+    """'合计行应等于各地区之和（…第十条）。': one full stop, after the citation; a citation's own
+    brackets become a plain clause, so that no bracket stands inside the citation's bracket;
+    without a citation, the rule alone."""
+    rule = rule.rstrip("。；;，, ")
+    cites = flat_brackets(cites.strip())
+    return f"{rule}（{cites}）。" if cites else f"{rule}。"
+
+
+_ITEM_NUMBER = "一二三四五六七八九十"
+
+
+def flat_brackets(text: str) -> str:
+    """'第十六条（附件3、5）' -> '第十六条，附件3、5': a bracket inside a text that will itself
+    stand in brackets, written as a clause; an item number such as '二（二）' stays."""
+    out: list[str] = []
+    kept: list[bool] = []  # for each open bracket: is it an item number's, kept as written?
+    for i, char in enumerate(text):
+        if char == "（":
+            close = text.find("）", i)
+            item = close > i + 1 and all(c in _ITEM_NUMBER for c in text[i + 1:close])
+            kept.append(item)
+            out.append(char if item else "，")
+        elif char == "）" and kept:
+            if kept.pop():
+                out.append(char)
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -54,6 +99,32 @@ class NotRun:
     the rulebook's presence alone belongs in ``needs`` and ``params`` instead."""
 
     reason: str
+
+
+@dataclass(frozen=True)
+class Family:
+    """A check family as its own checks module declares it (issue 17; like ruff's linter
+    prefixes): the letters of its codes, the heading a review groups their findings under, and
+    its place among the families (money first, then enrollment, deadlines and the rest)."""
+
+    prefix: str  # "ST" for ST001–ST006
+    heading: str  # 结算资金计算方面
+    order: int  # smaller first
+
+
+FAMILIES: dict[str, Family] = {}  # by prefix, as the checks modules declare them
+
+
+def family(prefix: str, heading: str, *, order: int) -> Family:
+    """Declare a check family, in the module whose checks carry its codes' prefix:
+    ``family("ST", "结算资金计算方面", order=10)``. A user's or a third party's module declares
+    its own the same way; a prefix declared twice with another heading is an error."""
+    declared = Family(prefix.upper(), heading, order)
+    existing = FAMILIES.get(declared.prefix)
+    if existing is not None and existing != declared:
+        raise ValueError(f"check family {declared.prefix} is declared twice: {existing} and {declared}")
+    FAMILIES[declared.prefix] = declared
+    return declared
 
 
 REGISTRY: dict[str, CheckSpec] = {}

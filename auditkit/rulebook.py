@@ -44,7 +44,61 @@ class Param:
         return Decimal(str(self.value))
 
     def cite(self) -> str:
-        return self.source + ("" if self.verified else "（出处待核实）")
+        """The source as a document's body cites it: its title and article, never the auditor's
+        note on whether it was found (an unverified source is listed with its status in the
+        sources annex, ``Rulebook.documents``)."""
+        return self.source
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document a jurisdiction's rulebook cites (``[[documents]]``), with the settlement years
+    it governs and whether its text was located.
+
+    ``number`` is the 发文字号 ('内财社〔2025〕357号'; empty for a document without one, such as a
+    standard or a law), ``title`` its title without book-title marks. ``from_year``/``until_year``
+    bound the settlement years (运行年度) it governs, both inclusive, None for open; a package of a
+    year outside them is told so in the sources annex. ``verified`` is False when the text was not
+    located; ``status`` says, in Chinese, what is known of it (the annex prints it). ``national``
+    marks a law, a national standard or a national notice, which no jurisdiction owns. ``programs``
+    are the programs whose review names it as the basis (根据……等规定). ``names`` are other ways
+    citations write it ('医疗救助补助资金管理办法')."""
+
+    title: str
+    number: str = ""
+    from_year: int | None = None
+    until_year: int | None = None
+    verified: bool = True
+    status: str = ""
+    programs: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    national: bool = False  # a law, standard or national notice: any jurisdiction may cite it
+
+    def governs(self, year: int) -> bool:
+        return ((self.from_year is None or year >= self.from_year)
+                and (self.until_year is None or year <= self.until_year))
+
+    @property
+    def cited(self) -> str:
+        """'《管理办法》（内财社〔2025〕357号）', or '《标题》' without a number."""
+        return f"《{self.title}》" + (f"（{self.number}）" if self.number else "")
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """The words that show a citation names this document: its number, title and names."""
+        return tuple(m for m in (self.number, self.title, *self.names) if m)
+
+    def years(self) -> str:
+        """'2025年度起' / '2020年度' / '2019—2023年度' / '' (unbounded)."""
+        if self.from_year is None and self.until_year is None:
+            return ""
+        if self.from_year == self.until_year:
+            return f"{self.from_year}年度"
+        if self.until_year is None:
+            return f"{self.from_year}年度起"
+        if self.from_year is None:
+            return f"{self.until_year}年度及以前"
+        return f"{self.from_year}—{self.until_year}年度"
 
 
 @dataclass(frozen=True)
@@ -78,6 +132,8 @@ class Rulebook:
     sources: list[str] = field(default_factory=list)
     areas: list[dict] = field(default_factory=list)  # [[areas]]: short names, units, renames (auditkit.areas)
     area: str | None = None  # the prefecture whose counties a package covers, once bound (areas.bind)
+    documents: list[Document] = field(default_factory=list)  # [[documents]]: what its citations name
+    citations: dict[str, str] = field(default_factory=dict)  # [citations]: check code -> citation ('' = none)
     _by_name: dict[str, Resolution] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -121,6 +177,26 @@ class Rulebook:
     @property
     def knows_regions(self) -> bool:
         return bool(self.regions)
+
+    # -- citations --
+
+    def cites(self, code: str, default: str) -> str:
+        """The citation of check ``code`` in this jurisdiction (issue 17): the rulebook's own
+        ``[citations]`` entry when it has one ('' for a rule of plain arithmetic that cites
+        nothing), else the check's registered ``default`` bound to the jurisdiction
+        (``bound_citation``)."""
+        if code in self.citations:
+            return self.citations[code]
+        return bound_citation(default, self.documents)
+
+    def basis(self, program: str) -> Document | None:
+        """The document a review of ``program`` names as its basis: the first that lists it."""
+        return next((d for d in self.documents if program in d.programs), None)
+
+    def documents_named(self, texts) -> list[Document]:
+        """The rulebook's documents that any of ``texts`` names, in the rulebook's order."""
+        joined = "\n".join(texts)
+        return [d for d in self.documents if any(mark in joined for mark in d.marks)]
 
 
 _FIELDS = ("value", "source", "verified")
@@ -192,6 +268,69 @@ def _parameters(layers: list[tuple[dict, str, bool]]) -> dict[str, Param]:
     return params
 
 
+def builtin_documents() -> list[Document]:
+    """The documents every built-in rulebook lists: what a citation may name at all."""
+    found: list[Document] = []
+    for jurisdiction in builtin_ids():
+        resource = resources.files("auditkit") / "rulebooks" / f"{jurisdiction}.toml"
+        tree = _read(resource.read_text(encoding="utf-8"), f"{jurisdiction}.toml")
+        found.extend(_documents(tree.get("documents", []), f"{jurisdiction}.toml"))
+    return found
+
+
+def bound_citation(default: str, own: list[Document]) -> str:
+    """A check's registered citation with every part ('；'-separated) that names a document of
+    another jurisdiction left out: a part naming a document that a built-in rulebook lists is
+    kept only when ``own`` (this jurisdiction's documents) lists it too; a part naming none of
+    them, or only national ones (GB/T 2260, 民法典, 分析性复核), is kept. '' when nothing is left."""
+    if not default:
+        return ""
+    known = [mark for d in _known_documents() if not d.national for mark in d.marks]
+    mine = [mark for d in own for mark in d.marks]
+    kept = []
+    for part in default.split("；"):
+        named = [mark for mark in known if mark in part]
+        if named and not any(mark in part for mark in mine):
+            continue
+        kept.append(part)
+    return "；".join(kept)
+
+
+_KNOWN: list[Document] = []
+
+
+def _known_documents() -> list[Document]:
+    if not _KNOWN:
+        _KNOWN.extend(builtin_documents())
+    return _KNOWN
+
+
+def _documents(entries: Any, shown: str) -> list[Document]:
+    """``[[documents]]`` read and checked: every entry has a title; years are whole numbers."""
+    if not isinstance(entries, list):
+        raise RulebookError("规则库 documents 应为 [[documents]] 表的数组", file=shown)
+    documents = []
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("title"):
+            raise RulebookError("规则库 [[documents]] 的每一项都应有 title（文件标题）", file=shown)
+        for key in ("from_year", "until_year"):
+            if key in entry and not (isinstance(entry[key], int) and not isinstance(entry[key], bool)):
+                raise RulebookError(f"规则库 [[documents]]“{entry['title']}”的 {key} 应为年份（整数）", file=shown)
+        documents.append(Document(
+            title=str(entry["title"]), number=str(entry.get("number", "")),
+            from_year=entry.get("from_year"), until_year=entry.get("until_year"),
+            verified=bool(entry.get("verified", True)), status=str(entry.get("status", "")),
+            programs=tuple(entry.get("programs", ())), names=tuple(entry.get("names", ())),
+            national=bool(entry.get("national", False))))
+    return documents
+
+
+def _citations(table: Any, shown: str) -> dict[str, str]:
+    if not isinstance(table, dict) or not all(isinstance(v, str) for v in table.values()):
+        raise RulebookError("规则库 [citations] 应为“检查代码 = \"引用的文件及条款\"”", file=shown)
+    return {str(code).upper(): text for code, text in table.items()}
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -228,11 +367,18 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
     if not any(tree for tree, _, _ in layers):
         return None
     data: dict = {}
-    for tree, _, _ in layers:
+    documents: list[Document] = []
+    citations: dict[str, str] = {}
+    for tree, shown, _ in layers:
         data["rulebook"] = {**data.get("rulebook", {}), **tree.get("rulebook", {})}
         for whole in ("regions", "areas"):  # arrays of tables: a user's file replaces them whole
             if whole in tree:
                 data[whole] = tree[whole]
+        if "documents" in tree:  # a user's documents add to the built-in ones, by title
+            added = _documents(tree["documents"], shown)
+            titles = {d.title for d in added}
+            documents = [d for d in documents if d.title not in titles] + added
+        citations.update(_citations(tree.get("citations", {}), shown))
     meta = data.get("rulebook", {})
     regions = []
     for entry in data.get("regions", []):
@@ -256,4 +402,6 @@ def load_rulebook(jurisdiction: str, override: Path | None = None) -> Rulebook |
         regions=regions,
         sources=list(meta.get("sources", [])),
         areas=areas,
+        documents=documents,
+        citations=citations,
     )

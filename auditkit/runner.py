@@ -102,7 +102,7 @@ def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Resu
                 continue
             finding.code = spec.code
             finding.title = finding.title or spec.title
-            finding.criteria = finding.criteria or spec.criteria
+            finding.criteria = finding.criteria or spec.criteria_in(rules)
             finding.severity = finding.severity or spec.severity
             result.findings.append(finding)
     ran = {spec.code for spec in specs} - {s.code for s in result.skipped}
@@ -111,7 +111,7 @@ def run(sub: Submission, rules: Rulebook | None, specs: list[CheckSpec]) -> Resu
 
         for finding in recurring(result.findings, load_prior(sub.options["prior_year"])):
             finding.code, finding.title = "YY001", "与上年审核结果对比需关注的事项"
-            finding.criteria = next(s for s in specs if s.code == "YY001").criteria
+            finding.criteria = next(s for s in specs if s.code == "YY001").criteria_in(rules)
             result.findings.append(finding)
     assessment = PROGRAMS[sub.manifest.program].assessment
     if assessment is not None and assessment.table in sub.tables:

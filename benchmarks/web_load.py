@@ -24,7 +24,7 @@ import httpx  # noqa: E402
 
 from tests.web_support import FIXTURES, live_server, wait_done, zip_folder  # noqa: E402
 
-PACKAGES = ("demo-nmg-2023", "settlement-ok", "st002-broken", "ar001-broken", "fe001-broken")
+PACKAGES = ("demo-nmg-2025", "settlement-ok", "st002-broken", "ar001-broken", "fe001-broken")
 
 
 def baseline(count: int) -> tuple[float, dict[str, list[str]]]:

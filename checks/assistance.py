@@ -12,11 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.allocation import FUND_TITLES, FundAllocation, allocate, to_decimal
 from auditkit.deadlines import PERIOD_SETTINGS, canonical, documents_by_number, late_finding, within_days
 from auditkit.findings import differs, filer_unit
 from auditkit.money import apportioned, matches, percent, quote
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("AL", "医疗救助资金分配方面", order=80)
 
 PROGRAMS = ("medical-assistance",)
 CITES = "内蒙古自治区医疗救助补助资金管理办法 第六条"

@@ -13,10 +13,13 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.findings import differs
 from auditkit.schemas import word
 from auditkit.money import matches, percent, tolerance, wan, yuan
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("CT", "缴费及自治区级统筹方面", order=110)
 
 PROGRAMS = ("contributions",)
 CITES = "基本医保自治区级统筹实施意见（征求意见稿） 二（二）"

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditkit import Evidence, Finding, check
+from auditkit import Evidence, Finding, check, family
 from auditkit.schemas import TABLES
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("CC", "文件抄送方面", order=160)
 
 SUPERVISOR = "监管局"  # 财政部内蒙古监管局, however the 抄送 line shortens it
 

@@ -14,7 +14,7 @@ import datetime as dt
 from decimal import Decimal
 from collections.abc import Iterator
 
-from auditkit import Evidence, Finding, check
+from auditkit import Evidence, Finding, check, family
 from auditkit.areas import JURISDICTION, area_of
 from auditkit.deadlines import (
     DATE_SETTINGS,
@@ -34,6 +34,9 @@ from auditkit.deadlines import (
 )
 from auditkit.money import wan, yuan
 from auditkit.settlement import SPECIAL_ACCOUNT, region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("DL", "资金下达和材料报送时限方面", order=90)
 
 FILING_NAMES = {
     "request": "关于申请结算补助资金的请示",
@@ -135,6 +138,8 @@ def money_in_special_account(sub, rules) -> Iterator[Finding]:
             where=table.where(row["_row"], "paid_on"), amount=row["amount"],
             recommendation=f"各级财政补助资金应在{money_year}年12月底前足额支付至社会保障基金财政专户；逾期支付的不计入当年到位资金。")
         if finding is not None:
+            # who paid: a 盟市's or 旗县's late money is the local shortfall AR001 counts (auditkit.stake)
+            finding.figures["payer"] = canonical("payments", "source_level", row["source_level"])
             yield finding
 
 

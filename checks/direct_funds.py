@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditkit import Evidence, Finding, check
+from auditkit import Evidence, Finding, check, family
 from auditkit.deadlines import doc_key
 from auditkit.settlement import region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("DF", "直达资金管理方面", order=130)
 
 CITES = "塔地财社〔2021〕87号 三"
 

@@ -24,10 +24,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.deadlines import LEVEL_NAMES, LEVEL_ORDER, canonical, chinese_date, doc_key, documents_by_number
 from auditkit.money import matches, yuan
 from auditkit.settlement import region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("DS", "资金拨付方面", order=70)
 
 ZERO = Decimal(0)
 SAMPLE = 5  # vouchers shown in a finding's evidence

@@ -12,13 +12,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.enrollment import RegionCounts, files_shown, roster_result
 from auditkit.findings import mask_id
 from auditkit.ids import ADDRESS_CODE, BIRTH_DATE, CHECK_DIGIT, MALFORMED, REASON_NAMES
 from auditkit.enrollment.cells import COUNTY_REASONS
 from auditkit.money import percent, yuan
 from auditkit.settlement import assess, region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("EN", "参保人数核实方面", order=40)
 
 CITES = "内财社〔2025〕357号 第十五条、第十七条"
 # The counts need only the census day; the money effect needs the year's standard and the

@@ -15,10 +15,13 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.deadlines import late_finding, on_date
 from auditkit.findings import differs, filer_unit
 from auditkit.money import matches, percent, quote, tolerance, written_places
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("UF", "资金使用跟踪反馈方面", order=140)
 
 CITES = "塔地财社〔2021〕87号 五、附件3"
 _SUMMED = (("amount", "资金金额"), ("spent", "实际支出金额"), ("unspent", "未支出金额"), ("behind", "未按计划或预算执行要求支出的"))

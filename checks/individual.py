@@ -10,10 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.findings import differs, filer_unit
 from auditkit.money import matches, tolerance, yuan
 from auditkit.settlement import region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("IC", "居民个人缴费方面", order=150)
 
 
 @check("IC001", "居民个人缴费标准低于国家最低标准",

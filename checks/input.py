@@ -15,10 +15,13 @@ import statistics
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.money import UNIT_NAMES, parse_share
 from auditkit.notes import ReadingNote
 from auditkit.schemas import TABLES
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("IN", "数据读取方面", order=190)
 
 CITES = "内财社〔2025〕357号 第十六条"
 PROGRAMS = ("resident-subsidy", "medical-assistance", "pooling", "contributions")

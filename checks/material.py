@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from auditkit import Finding, check
+from auditkit import Finding, check, family
 from auditkit.programs import PROGRAMS
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("MT", "审核材料方面", order=170)
 
 # The material 000 第十五条 and 第十六条 name, as the tables that carry it: (table, what it is)
 REQUIRED = {
@@ -60,13 +63,21 @@ def missing_material(sub, rules) -> Iterator[Finding]:
                if table in blocked and table not in sub.tables and table not in sub.large]
     if not missing:
         return
-    lines = "；".join(f"{label}，缺少该材料未能进行{'、'.join(codes)}检查" for _, label, codes in missing)
+    lines = "；".join(f"{label}，缺少该材料，{_aspects(codes)}的审核未能进行" for _, label, codes in missing)
     yield Finding(
         subject="material",
-        condition=f"数据包未含审核所需的下列材料：{lines}。",
+        condition=f"报送材料未含审核所需的下列材料：{lines}。",
         recommendation=f"按{ARTICLES[program]}的规定补充报送上述材料；补充后可重新审核。",
         figures={"missing": [table for table, _, _ in missing],
                  "blocked_checks": {table: codes for table, _, codes in missing}})
+
+
+def _aspects(codes: list[str]) -> str:
+    """The checks a missing table stops, named as a review names them: by their families'
+    headings ('参保人数核实方面'), not by their codes (issue 17)."""
+    from auditkit.programs import family_of
+
+    return "、".join(dict.fromkeys(family_of(code)[1] for code in sorted(codes, key=family_of)))
 
 
 def _names_table(reason: str, table: str) -> bool:

@@ -10,10 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from auditkit import Evidence, Finding, check
+from auditkit import Evidence, Finding, check, family
 from auditkit.programs import PROGRAMS
 from auditkit.settlement import region_name
 from auditkit.targets import parse_actual, parse_target
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("PF", "绩效目标及预算科目方面", order=120)
 
 ALL_PROGRAMS = tuple(PROGRAMS)
 _CODE = re.compile(r"\d{7}")

@@ -12,11 +12,14 @@ import datetime as dt
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, check
+from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.deadlines import DATE_SETTINGS, late_finding, on_date
 from auditkit.findings import differs
 from auditkit.money import matches, percent, tolerance, wan, yuan
 from auditkit.schemas import word
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("PL", "盟级统筹基金管理方面", order=100)
 
 PROGRAMS = ("pooling",)
 ZERO = Decimal(0)

@@ -12,9 +12,12 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
-from auditkit import Finding, check
+from auditkit import Finding, check, family
 from auditkit.money import percent
 from auditkit.prior import load_prior
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("YY", "与上年审核结果对比方面", order=180)
 
 
 @check("YY001", "与上年审核结果对比需关注的事项", severity="info", cites="分析性复核；上年审核意见",

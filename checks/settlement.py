@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
-from auditkit import Effect, Evidence, Finding, NotRun, check
+from auditkit import Effect, Evidence, Finding, NotRun, check, family
 from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area, places
 from auditkit.findings import differs, filer_unit
 from auditkit.gbt2260 import had_name
@@ -20,6 +20,11 @@ from auditkit.money import matches, percent, quote, tolerance, wan, written_plac
 from auditkit.rulebook import Region
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name
+
+# The families of this module's codes, as a review groups and orders their findings (issue 17).
+family("ST", "结算资金计算方面", order=10)
+family("AR", "地方财政补助资金到位方面", order=20)
+family("FE", "多报虚报参保人数扣减方面", order=30)
 
 CLAWBACK_WORD = "扣回"
 # a document number in every bracket form offices type: 〔2015〕 [2015] 【2016】 (2017) （2017） ［2017］,

@@ -215,7 +215,7 @@ def test_st005_a_known_unit_is_no_finding_and_an_unknown_unit_is_information(tmp
 
 def test_the_demo_is_still_a_package_of_the_mengshi():
     """The jurisdiction-level demo is not inferred as anything else and says nothing new."""
-    findings = only(audit("demo-nmg-2023", "ST005"), "ST005")
+    findings = only(audit("demo-nmg-2025", "ST005"), "ST005")
     assert not [f for f in findings if f.subject.startswith(("area:", "unit:"))]
 
 

@@ -32,8 +32,8 @@ def test_exit_code_2_with_a_chinese_message_and_no_traceback():
 
 def test_json_is_byte_identical_across_runs_and_follows_the_shape(tmp_path):
     first, second = tmp_path / "a.json", tmp_path / "b.json"
-    invoke("check", FIXTURES / "demo-nmg-2023", "--output", first)
-    invoke("check", FIXTURES / "demo-nmg-2023", "--output", second)
+    invoke("check", FIXTURES / "demo-nmg-2025", "--output", first)
+    invoke("check", FIXTURES / "demo-nmg-2025", "--output", second)
     assert first.read_bytes() == second.read_bytes()
     data = json.loads(first.read_text(encoding="utf-8"))
     assert list(data)[:7] == ["auditkit", "package", "rulebook", "findings", "assessment", "skipped", "summary"]
@@ -46,16 +46,16 @@ def test_json_is_byte_identical_across_runs_and_follows_the_shape(tmp_path):
 
 
 def test_money_in_json_is_yuan_to_the_fen():
-    """兴安盟 in the demo: due 1,248,306 × 640 × (1 − 0.8 − 0.14) = 47,934,950.40, arrived
-    45,538,202.88 (95%): deduction 1,248,306 × 512 × 5% × 10% = 3,195,663.36."""
-    data = json.loads(invoke("check", FIXTURES / "demo-nmg-2023", "--format", "json").stdout)
+    """兴安盟 in the demo: due 1,248,306 × 700 × (1 − 0.8 − 0.14) = 52,428,852.00, arrived
+    49,807,409.40 (95%): deduction 1,248,306 × 560 × 5% × 10% = 3,495,256.80."""
+    data = json.loads(invoke("check", FIXTURES / "demo-nmg-2025", "--format", "json").stdout)
     [row] = [r for r in data["assessment"] if r["region"] == "兴安盟"]
-    assert row["arrival_deduction"] == 3195663.36
+    assert row["arrival_deduction"] == 3495256.80
     assert row["arrival_rate"] == 0.95
 
 
 def test_select_and_ignore_by_code_or_prefix():
-    data = json.loads(invoke("check", FIXTURES / "demo-nmg-2023", "--format", "json", "--select", "ST",
+    data = json.loads(invoke("check", FIXTURES / "demo-nmg-2025", "--format", "json", "--select", "ST",
                              "--ignore", "ST005").stdout)
     codes = {f["code"] for f in data["findings"]}
     assert codes and all(c.startswith("ST") and c != "ST005" for c in codes)

@@ -23,8 +23,8 @@ from typer.testing import CliRunner
 from auditkit.cli import app, demo_package, run_check
 from auditkit.report import ReportOptions, Signer, build, render_docx, render_pdf
 
-ISSUED = dt.date(2024, 2, 18)
-# figures as the documents print them: 1,230,601,728.00 / -6,549.79 / 2,403,519 / 95.00
+ISSUED = dt.date(2026, 3, 16)
+# figures as the documents print them: 1,345,970,640.00 / -65,500,808.00 / 2,403,519 / 95.00
 FIGURE = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+\.\d+")
 runner = CliRunner()
 
@@ -62,7 +62,7 @@ def test_docx_has_every_figure_of_the_pdf(demo):
     in_pdf = collections.Counter(FIGURE.findall(demo["pdf"]))
     in_docx = collections.Counter(FIGURE.findall("\n".join(demo["texts"])))
     assert in_pdf == in_docx
-    assert in_pdf["1,230,601,728.00"] >= 2  # 通辽市's verified 应补助资金: in the text and the table
+    assert in_pdf["1,345,970,640.00"] >= 2  # 通辽市's verified 应补助资金: in the text and the table
     assert sum(in_pdf.values()) > 150
 
 
@@ -74,7 +74,7 @@ def test_docx_has_every_section_and_heading_of_the_pdf(demo):
     family_headings = [f.number + f.heading for f in demo["context"]["families"]]
     assert [text for style, text in headings if style == "Heading 2"][:len(family_headings)] == family_headings
     titles = [p.text for p in word.paragraphs if p.style.name == "Title"]
-    assert titles == ["关于2023年度城乡居民基本医疗保险\n补助资金结算的审核意见", "问题证据明细", "审核依据及数据来源"]
+    assert titles == ["关于2025年度城乡居民基本医疗保险\n补助资金结算的审核意见", "问题证据明细", "审核依据及数据来源"]
     pdf = _flat(demo["pdf"])
     for text in demo["texts"]:  # every paragraph of the Word document is in the PDF, in words
         if re.fullmatch(r"— \d+ —", text):
@@ -95,16 +95,16 @@ def test_docx_tables_are_word_tables_with_the_pdf_rows(demo):
     tongliao = next(i for i, row in enumerate(assessment.rows) if row.cells[0].text == "通辽市")
     declared, verified = assessment.rows[tongliao], assessment.rows[tongliao + 1]
     assert declared.cells[0]._tc is verified.cells[0]._tc  # one merged cell
-    assert [c.text for c in declared.cells[1:]] == ["申报", "2,403,519", "1,172,917,272.00", "0.00", "0.00", "-55,249,896.00"]
-    assert [c.text for c in verified.cells[1:]] == ["核定", "2,403,519", "1,230,601,728.00", "0.00", "0.00", "2,434,560.00"]
+    assert [c.text for c in declared.cells[1:]] == ["申报", "2,403,519", "1,288,286,184.00", "0.00", "0.00", "-55,249,896.00"]
+    assert [c.text for c in verified.cells[1:]] == ["核定", "2,403,519", "1,345,970,640.00", "0.00", "0.00", "2,434,560.00"]
     # the changed figures are underlined, as in the PDF
     changed = [cell.text for cell in verified.cells if any(run.underline for p in cell.paragraphs for run in p.runs)]
-    assert changed == ["1,230,601,728.00", "2,434,560.00"]
+    assert changed == ["1,345,970,640.00", "2,434,560.00"]
     # the 申报 row keeps with its 核定 row (Word's way of keeping table rows on one page)
     assert all(p.paragraph_format.keep_with_next for c in declared.cells for p in c.paragraphs)
     inputs = [table for table, _path, _sha in demo["context"]["provenance"]["inputs"]]
     assert [row.cells[0].text for row in provenance.rows] == ["表", *inputs]
-    assert inputs[0] == "manifest" and "settlement" in inputs
+    assert inputs[0] == "清单" and "结算分配表" in inputs  # the forms' names, not the program's keys
 
 
 def test_docx_keeps_each_pair_and_the_start_of_a_table_together(demo):
@@ -202,7 +202,9 @@ def _demo_copy(tmp_path, report_section: str):
     package = tmp_path / "demo"
     shutil.copytree(demo_package(), package)
     manifest = package / "submission.toml"
-    manifest.write_text(manifest.read_text(encoding="utf-8") + "\n" + report_section, encoding="utf-8")
+    # the demo's manifest has a [report] of its own (its date): the keys go into it
+    text = manifest.read_text(encoding="utf-8").replace("[report]\n", report_section, 1)
+    manifest.write_text(text, encoding="utf-8")
     return package
 
 

@@ -23,7 +23,7 @@ def wheel(tmp_path_factory) -> Path:
 def test_the_wheel_carries_checks_rulebooks_templates_and_the_demo(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("auditkit/checks/settlement.py", "auditkit/rulebooks/nmg.toml", "auditkit/rulebooks/xj.toml",
-                     "auditkit/demo/demo-nmg-2023/submission.toml", "auditkit/report_templates/README.md"):
+                     "auditkit/demo/demo-nmg-2025/submission.toml", "auditkit/report_templates/README.md"):
         assert expected in names
     assert any(n.endswith("entry_points.txt") and "auditkit" in n for n in names)
 

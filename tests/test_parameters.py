@@ -237,4 +237,5 @@ def test_a_day_of_the_month_the_month_lacks_is_its_last_day(tmp_path):
     override = _override(tmp_path, 'deadline.pooling_upload_day = "每月31日"\n')
     [finding] = only(audit(package, "DL009", rulebook=override), "DL009")
     assert finding.figures["due"] == dt.date(2023, 2, 28) and finding.figures["days_late"] == 1
-    assert "2023年2月28日前" in finding.condition
+    # the date itself, not restated in brackets as "（2023年2月28日前）" (issue 17)
+    assert "期限为2023年2月28日，逾期1日" in finding.condition

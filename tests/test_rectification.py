@@ -3,11 +3,11 @@ embedded file), the HTML review (a JSON script element) and the working papers (
 sheet), and ``--previous`` reads any of them — with the same statuses as from the JSON itself.
 
 The scenario: last time's run on the demo package found, among others, 通辽市's ST002 (its
-应补助资金 computed with 2022's standard, 610 元). This time 通辽市 corrected its row: standard
-640, 应补助资金 2,403,519 × 640 × 80% = 1,230,601,728.00, 此次结算补助资金
-1,230,601,728.00 − 1,228,167,168.00 = 2,434,560.00 (no longer negative, so no 扣回 note), and the
-合计 row moves by the same 57,684,456.00: 应补助资金 8,351,943,192.00 + 57,684,456.00 =
-8,409,627,648.00, 此次结算补助资金 −65,497,928.00 + 57,684,456.00 = −7,813,472.00. ST002 for
+应补助资金 computed with 2024's standard, the stale 670 元). This time 通辽市 corrected its row:
+standard 700, 应补助资金 2,403,519 × 700 × 80% = 1,345,970,640.00, 此次结算补助资金
+1,345,970,640.00 − 1,343,536,080.00 = 2,434,560.00 (no longer negative, so no 扣回 note), and the
+合计 row moves by the same 57,684,456.00: 应补助资金 9,140,345,784.00 + 57,684,456.00 =
+9,198,030,240.00, 此次结算补助资金 −65,500,808.00 + 57,684,456.00 = −7,816,352.00. ST002 for
 通辽市 (key b605c1bdab19, fixtures/report-previous/README.md) is then 已整改; 兴安盟's AR001
 (a33bde18b185) is 仍未整改.
 """
@@ -41,7 +41,7 @@ def previous(tmp_path_factory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("上次")
     kept = {"json": folder / "结果.json", "pdf": folder / "审核意见.pdf", "xlsx": folder / "工作底稿.xlsx"}
     done = auditkit("check", demo_package(), "--output", kept["json"], "--report", kept["pdf"],
-                    "--xlsx", kept["xlsx"], "--date", "2024-02-18")
+                    "--xlsx", kept["xlsx"], "--date", "2026-03-16")
     assert done.returncode == 1, done.stderr  # the demo has error findings
     return kept
 
@@ -54,10 +54,10 @@ def corrected(tmp_path_factory) -> Path:
     settlement = folder / "settlement.csv"
     text = settlement.read_text(encoding="utf-8")
     for old, new in (
-        ("5,通辽市,2403519,0,610,12%,1172917272.00,1228167168.00,0.00,0.00,-55249896.00,从内财社〔2023〕45号文件扣回,",
-         "5,通辽市,2403519,0,640,12%,1230601728.00,1228167168.00,0.00,0.00,2434560.00,,"),
-        (",合计,16426404,1200,,,8351943192.00,8417479680.00,0.00,61440.00,-65497928.00,",
-         ",合计,16426404,1200,,,8409627648.00,8417479680.00,0.00,61440.00,-7813472.00,"),
+        ("5,通辽市,2403519,0,670,12%,1288286184.00,1343536080.00,0.00,0.00,-55249896.00,从内财社〔2025〕45号文件扣回",
+         "5,通辽市,2403519,0,700,12%,1345970640.00,1343536080.00,0.00,0.00,2434560.00,"),
+        (",合计,16426404,1200,,,9140345784.00,9205879392.00,0.00,67200.00,-65500808.00,",
+         ",合计,16426404,1200,,,9198030240.00,9205879392.00,0.00,67200.00,-7816352.00,"),
     ):
         assert old in text
         text = text.replace(old, new)

@@ -1,5 +1,6 @@
 """Registering checks: built-in, a user's folder and the entry-point group, selected by code."""
 
+import sys
 import textwrap
 
 import pytest
@@ -44,7 +45,7 @@ def test_a_users_checks_dir_registers_like_a_builtin(tmp_path):
                     yield Finding(region=row["region"], condition="超过限额", recommendation="核实")
     '''), encoding="utf-8")
     specs = load_checks([tmp_path])
-    assert specs["XX901"].criteria == "预拨资金不得超过一百万元。（本局规定）"
+    assert specs["XX901"].criteria == "预拨资金不得超过一百万元（本局规定）。"  # one full stop, after the citation (issue 17)
     from auditkit import load_package, load_rulebook
     from auditkit.runner import run
 
@@ -68,7 +69,13 @@ def test_checks_registered_through_the_entry_point_group_are_loaded(tmp_path, mo
     (info / "METADATA").write_text("Metadata-Version: 2.1\nName: acme-checks\nVersion: 1.0\n", encoding="utf-8")
     (info / "entry_points.txt").write_text("[auditkit.checks]\nacme = acme_checks\n", encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path))
-    assert "XX902" in load_checks()
+    try:
+        assert "XX902" in load_checks()
+    finally:  # an installed check runs on every package: uninstall it, or later tests see its note
+        from auditkit.registry import REGISTRY
+
+        REGISTRY.pop("XX902", None)
+        sys.modules.pop("acme_checks", None)
 
 
 def test_a_check_whose_table_is_absent_is_skipped_with_the_reason():

@@ -1,16 +1,16 @@
 """The review document (审核意见) and the self-check report (自查报告), read back as text.
 
 One PDF is rendered for the whole module (each render costs about a second): the demo package's
-review, dated 2024-02-18, with rectification tracking against ``fixtures/report-previous`` and one
+review, dated 2026-03-16 (the demo's own date), with rectification tracking against ``fixtures/report-previous`` and one
 added enrollment finding whose evidence holds a full ID number, to prove the masking. The
 self-check report is read as HTML, which is the same template without WeasyPrint.
 
-Figures of the demo (``fixtures/demo-nmg-2023/settlement.csv``), worked by hand:
-- 通辽市 declared 应补助资金 1,172,917,272.00 元 with the 2022 standard 610; with 2023's 640 it is
-  2,403,519 × 640 × 80% = 1,230,601,728.00 元; the difference 57,684,456.00 元 = 5,768.45 万元.
-- Its verified settlement: 1,230,601,728.00 − 1,228,167,168.00 (preallocated) = 2,434,560.00 元.
-- 乌海市 settles −4,325,376.00 元 without 扣回 in its note: 432.54 万元 at stake (ST003).
-- 赤峰市 declared 3,558,048.00 where 1,696,191,488.00 − 1,692,733,440.00 = 3,458,048.00: 10.00 万元.
+Figures of the demo (``fixtures/demo-nmg-2025/settlement.csv``), worked by hand:
+- 通辽市 declared 应补助资金 1,288,286,184.00 元 with the stale standard 670 (2024's); with 2025's
+  700 it is 2,403,519 × 700 × 80% = 1,345,970,640.00 元; the difference 57,684,456.00 元.
+- Its verified settlement: 1,345,970,640.00 − 1,343,536,080.00 (preallocated) = 2,434,560.00 元.
+- 乌海市 settles −4,325,376.00 元 without 扣回 in its note (ST003: a note, no money at stake).
+- 赤峰市 declared 3,558,048.00 where 1,855,209,440.00 − 1,851,751,392.00 = 3,458,048.00: 100,000.00 元.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PREVIOUS = ROOT / "fixtures" / "report-previous" / "previous.json"
 FULL_ID = "150102199001011234"
 MASKED_ID = "150102********1234"
-ISSUED = dt.date(2024, 2, 18)
+ISSUED = dt.date(2026, 3, 16)
 
 
 def _demo_with_id_finding():
@@ -79,9 +79,9 @@ def review(tmp_path_factory):
 def test_review_has_the_sections_in_order(review):
     """The 审核意见's structure (issue 6): 版头, title, 主送, 一 … 四, the annexes, the signature."""
     flat = review["flat"]
-    order = ["财政部内蒙古监管局", "关于2023年度城乡居民基本医疗保险补助资金结算的审核意见", "内蒙古自治区财政厅：",
+    order = ["财政部内蒙古监管局", "关于2025年度城乡居民基本医疗保险补助资金结算的审核意见", "内蒙古自治区财政厅：",
              "一、基本情况", "二、审核发现的问题", "（一）结算资金计算方面", "三、审核意见（核定结果）",
-             "四、整改要求", "附件：1.问题证据明细", "2024年2月18日", "附件1", "问题证据明细", "附件2", "审核依据及数据来源"]
+             "四、整改要求", "附件：1.问题证据明细", "2026年3月16日", "附件1", "问题证据明细", "附件2", "审核依据及数据来源"]
     at = 0
     for word in order:  # each after the one before ("附件1" also appears in a citation earlier)
         found = flat.find(word, at)
@@ -96,17 +96,21 @@ def test_review_states_the_figures(review):
     the assessment table in 元 to the fen (see the module docstring for the arithmetic)."""
     flat = review["flat"]
     assert "少57,684,456.00元" in flat  # 通辽市, ST002
-    assert "涉及资金432.54万元" in flat  # 乌海市, ST003
+    # 乌海市, ST003: the figure is quoted, but a missing note puts no money at stake (auditkit.stake)
+    assert "乌海市此次结算补助资金为-4,325,376.00元（负数），备注未标明扣回。依据" in flat
+    assert "涉及资金4,325,376.00元" not in flat
     assert "多100,000.00元" in flat  # 赤峰市, ST001
-    assert "1,230,601,728.00" in flat and "2,434,560.00" in flat  # 通辽市's verified figures
-    # 一、基本情况: the declared totals; settlement.csv's own 合计 row says 8,351,943,192.00 元
-    # entitled, 8,417,479,680.00 preallocated and −65,497,928.00 settlement
-    assert "申报应补助资金合计835,194.32万元，已预拨资金841,747.97万元，此次结算补助资金合计-6,549.79万元" in flat
+    assert "1,345,970,640.00" in flat and "2,434,560.00" in flat  # 通辽市's verified figures
+    # 一、基本情况: the declared totals; settlement.csv's own 合计 row says 9,140,345,784.00 元
+    # entitled, 9,205,879,392.00 preallocated and −65,500,808.00 settlement (in 元, the filer's unit)
+    assert ("申报应补助资金合计9,140,345,784.00元，已预拨资金9,205,879,392.00元，"
+            "此次结算补助资金合计-65,500,808.00元") in flat  # in the filer's unit, 元 (issue 17)
 
 
 def test_review_gives_the_rectification_deadline(review):
-    """30 days (nmg.toml report.rectification_days) from 2024-02-18 is 2024-03-19, a Tuesday."""
-    assert "请你厅于2024年3月19日前按以下要求完成整改" in review["flat"]
+    """30 days (nmg.toml report.rectification_days) from 2026-03-16, counted from the next day,
+    end on 2026-04-15, a Wednesday and a working day."""
+    assert "请你厅于2026年4月15日前按以下要求完成整改" in review["flat"]
 
 
 def test_review_masks_id_numbers(review):
@@ -166,22 +170,25 @@ def test_review_metadata_follow_source_date_epoch(review):
     """SOURCE_DATE_EPOCH 1708214400 is 2024-02-18 00:00:00 UTC."""
     info = review["reader"].metadata
     assert info["/CreationDate"].startswith("D:20240218000000")
-    assert info["/Title"] == "关于2023年度城乡居民基本医疗保险补助资金结算的审核意见"
+    assert info["/Title"] == "关于2025年度城乡居民基本医疗保险补助资金结算的审核意见"
 
 
 def test_self_check_orders_by_money_at_stake():
-    """Self-check report (HTML): problems ordered by money — 通辽市 57,684,456.00 (ST002),
-    乌海市 4,325,376.00 (ST003), 兴安盟 3,195,663.36 (AR002) and 2,396,747.52 (AR001), 赤峰市
-    100,000.00 (ST001), 鄂尔多斯市 30,720.00 (FE001)."""
+    """Self-check report (HTML): problems ordered by money at stake — 通辽市 57,684,456.00 (ST002),
+    赤峰市 39,754,400.00 (IC002), 兴安盟 3,495,256.80 (AR002) and 2,621,442.60 (AR001), 赤峰市
+    100,000.00 (ST001), 鄂尔多斯市 33,600.00 (FE001); 乌海市's ST003 after them: a missing note puts
+    no money at stake (auditkit.stake). Amounts in the filer's unit, 元."""
     result = run_check(demo_package())
     html = render_html(build(result, ReportOptions(mode="self-check", date=ISSUED)))
     text = re.sub(r"<[^>]+>|\s+", "", html.split("</style>", 1)[1])
-    assert "内蒙古自治区财政厅2023年度城乡居民基本医疗保险补助资金结算自查报告" in text
+    assert "内蒙古自治区财政厅2025年度城乡居民基本医疗保险补助资金结算自查报告" in text
     assert "三、报送前需更正的事项" in text
     body = text[text.find("二、自查发现的问题"):text.find("三、报送前需更正的事项")]
-    order = ["通辽市应补助资金与补助标准不符（涉及资金5,768.45万元）", "乌海市结算资金为负数未标明扣回（涉及资金432.54万元）",
-             "兴安盟不到位扣减资金计算错误（涉及资金319.57万元）", "兴安盟地方财政补助资金未足额到位（涉及资金239.67万元）",
-             "赤峰市结算补助资金计算错误（涉及资金10.00万元）", "鄂尔多斯市多报虚报扣减资金计算错误（涉及资金3.07万元）"]
+    order = ["通辽市应补助资金与补助标准不符（涉及资金57,684,456.00元）",
+             "赤峰市个人缴费收入与缴费人数和缴费标准不符（涉及资金39,754,400.00元）",
+             "兴安盟不到位扣减资金计算错误（涉及资金3,495,256.80元）", "兴安盟地方财政补助资金未足额到位（涉及资金2,621,442.60元）",
+             "赤峰市结算补助资金计算错误（涉及资金100,000.00元）", "鄂尔多斯市多报虚报扣减资金计算错误（涉及资金33,600.00元）",
+             "乌海市结算资金为负数未标明扣回。"]
     positions = [body.find(words) for words in order]
     assert -1 not in positions, dict(zip(order, positions))
     assert positions == sorted(positions)
@@ -241,8 +248,8 @@ def test_title_breaks_at_a_word_into_balanced_lines():
     half-width digits) breaks after 保险 (16 units), near its middle, not after 20 characters."""
     from auditkit.report.document import title_lines
 
-    assert title_lines("关于2023年度城乡居民基本医疗保险补助资金结算的审核意见") == [
-        "关于2023年度城乡居民基本医疗保险", "补助资金结算的审核意见"]
+    assert title_lines("关于2025年度城乡居民基本医疗保险补助资金结算的审核意见") == [
+        "关于2025年度城乡居民基本医疗保险", "补助资金结算的审核意见"]
     assert title_lines("关于2023年度审核意见") == ["关于2023年度审核意见"]
 
 

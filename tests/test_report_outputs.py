@@ -1,8 +1,8 @@
 """The command line's document options: --report, --xlsx, --mode, --previous, --date, and the
 demo's PDF. Figures of the demo are worked in tests/test_report.py's docstring; here:
 
-- 通辽市 ST002: 57,684,456.00 元 at stake (2,403,519 × (640 − 610) × 80%).
-- 通辽市 核定 settlement: 1,230,601,728.00 − 1,228,167,168.00 = 2,434,560.00 元, declared
+- 通辽市 ST002: 57,684,456.00 元 at stake (2,403,519 × (700 − 670) × 80%).
+- 通辽市 核定 settlement: 1,345,970,640.00 − 1,343,536,080.00 = 2,434,560.00 元, declared
   −55,249,896.00, so the difference is 2,434,560.00 + 55,249,896.00 = 57,684,456.00 元.
 """
 

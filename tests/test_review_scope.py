@@ -30,7 +30,8 @@ def test_a_standard_below_the_minimum():
     [finding] = only(result, "IC001")
     assert finding.region == "乌海市"
     assert finding.effect.amount == Decimal("3515420") and finding.effect.persons == 175771
-    assert "医保发〔2024〕19号" in finding.condition
+    # cited by its title in the body; its number and status are the sources annex's (issue 17)
+    assert "《关于做好2024年城乡居民基本医疗保障工作的通知》" in finding.condition
     assert only(result, "IC002") == []
 
 
@@ -51,9 +52,10 @@ def test_assisted_persons_counted_as_paying():
 
 
 def test_the_demo_plants_one_contribution_problem():
-    """The demo's 赤峰市 counts its 99,386 assisted persons as paying (README): IC002 37,766,680 元."""
-    findings = only(audit("demo-nmg-2023", "IC001,IC002"), "IC002")
-    assert [(f.region, f.figures["difference"]) for f in findings] == [("赤峰市", Decimal("37766680"))]
+    """The demo's 赤峰市 counts its 99,386 assisted persons as paying (README): IC002 99,386 × 400
+    (2025's standard) = 39,754,400 元."""
+    findings = only(audit("demo-nmg-2025", "IC001,IC002"), "IC002")
+    assert [(f.region, f.figures["difference"]) for f in findings] == [("赤峰市", Decimal("39754400"))]
 
 
 def test_copies_to_the_supervision_office():
@@ -74,22 +76,23 @@ def test_missing_material_is_asked_for_once():
     """The demo has no roster: one MT001 (info) asking for the 6月底参保人员名册, naming the eleven
     checks it keeps from running (EN001–EN011 of RULES.md, every one read off the roster); settlement-ok also lacks documents, payments, filings and the
     contributions table, each named with the checks it blocks."""
-    [finding] = only(audit("demo-nmg-2023"), "MT001")
+    [finding] = only(audit("demo-nmg-2025"), "MT001")
     assert finding.severity == "info"
     assert finding.figures["missing"] == ["roster"]
     assert finding.figures["blocked_checks"]["roster"] == [f"EN{i:03d}" for i in range(1, 12)]
+    assert "参保人数核实方面的审核未能进行" in finding.condition and "EN001" not in finding.condition
     [finding] = only(audit("settlement-ok"), "MT001")
     assert finding.figures["missing"] == ["roster", "documents", "payments", "filings", "individual_contributions"]
 
 
 def test_prior_year_enrollment_and_problems_found_again(tmp_path):
-    """fixtures/prior-year/demo-2022-result.json: every 盟市's 2022 count is this year's verified
+    """fixtures/prior-year/demo-2024-result.json: every 盟市's 2024 count is this year's verified
     count less 1% (n − ⌊n/100⌋), so each moved by about +1.01% (median 1.01%), except 兴安盟:
     1,400,000 → 1,248,306, −151,694 / 1,400,000 = −10.84%, 11.85 points from the median, above
     the 5-point threshold. 通辽市's ST002 was an error last year too: noted as found again."""
     result = subprocess.run(
-        [sys.executable, "-m", "auditkit", "check", str(FIXTURES / "demo-nmg-2023"), "--format", "json",
-         "--prior-year", str(FIXTURES / "prior-year" / "demo-2022-result.json")],
+        [sys.executable, "-m", "auditkit", "check", str(FIXTURES / "demo-nmg-2025"), "--format", "json",
+         "--prior-year", str(FIXTURES / "prior-year" / "demo-2024-result.json")],
         capture_output=True, text=True, check=False)
     data = json.loads(result.stdout)
     found = [(f["region"], f["subject"]) for f in data["findings"] if f["code"] == "YY001"]
@@ -99,5 +102,5 @@ def test_prior_year_enrollment_and_problems_found_again(tmp_path):
 
 
 def test_prior_year_not_given_is_not_run():
-    result = audit("demo-nmg-2023", "YY001")
+    result = audit("demo-nmg-2025", "YY001")
     assert [(s.code, s.reason) for s in result.skipped] == [("YY001", "未提供上年审核结果（--prior-year）")]

@@ -23,7 +23,8 @@ def test_nmg_holds_the_national_standards_and_contributions_with_their_sources()
         assert param.value == value and param.source
         assert param.verified == (year in VERIFIED_YEARS)
         assert rules.get("contribution", year).value == CONTRIBUTIONS[year]
-    assert "医保发〔2024〕19号" in rules.get("standard", 2024).source
+    assert "关于做好2024年城乡居民基本医疗保障工作的通知" in rules.get("standard", 2024).source
+    assert any(d.number == "医保发〔2024〕19号" and d.verified for d in rules.documents)
 
 
 def test_nmg_shares_and_rates_cite_their_article():

@@ -133,7 +133,7 @@ def test_fe001_over_report_deduction_is_five_percent_of_the_central_share():
 
 def test_findings_have_the_audit_form():
     [finding] = only(audit("st001-broken", "ST001"), "ST001")
-    assert finding.criteria.endswith("（内财社〔2025〕357号 第十条）")
+    assert finding.criteria.endswith("（内财社〔2025〕357号 第十条）。")  # one full stop, after the citation
     assert finding.recommendation and finding.condition and finding.title == "结算补助资金计算错误"
     assert len(finding.key) == 12
 

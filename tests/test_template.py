@@ -156,10 +156,10 @@ def _set(book, key: str, value) -> None:
 
 def test_a_clerk_fills_the_template_and_checks_the_workbook_alone(tmp_path):
     """A clerk fills three sheets with the demo's rows (settlement, local funds and documents,
-    choosing 中央财政/自治区财政 from the dropdown), types the year as 2023年 and the submitter in
+    choosing 中央财政/自治区财政 from the dropdown), types the year as 2025年 and the submitter in
     Chinese quotation marks, and leaves every other sheet (payments, filings, reward, students,
     performance …) empty. ``auditkit check 报送数据.xlsx`` runs on the workbook alone: the demo's planted ST002
-    for 通辽市 (2,403,519 × 640 × 80% = 1,230,601,728.00 元 against 1,172,917,272.00 declared)
+    for 通辽市 (2,403,519 × 700 × 80% = 1,345,970,640.00 元 against 1,288,286,184.00 declared)
     comes out under the demo's key, the empty sheets are listed as not given, and the checks that
     need them (DL003/DL004/DL005 need filings, RW001 the reward table) are listed as not run."""
     path = _write(tmp_path, command_line=True)
@@ -168,14 +168,14 @@ def test_a_clerk_fills_the_template_and_checks_the_workbook_alone(tmp_path):
     _fill(book[TABLES["local_funds"].label], "local_funds", _demo_rows("local_funds"))
     _fill(book[TABLES["documents"].label], "documents", _demo_rows("documents"),
           {"中央": "中央财政", "自治区": "自治区财政"})
-    _set(book, "submission.year", "2023年")
+    _set(book, "submission.year", "2025年")
     _set(book, "submission.submitter", "“内蒙古自治区财政厅”")
     book.save(path)
 
     done = auditkit("check", path.name, "--format", "json", cwd=path.parent)
     assert done.returncode == 1, done.stderr  # ST002 is an error finding
     data = json.loads(done.stdout)
-    assert data["package"]["year"] == 2023 and data["package"]["submitter"] == "内蒙古自治区财政厅"
+    assert data["package"]["year"] == 2025 and data["package"]["submitter"] == "内蒙古自治区财政厅"
     assert data["package"]["not_given"] == sorted(
         set(PROGRAMS["resident-subsidy"].sheets) - {"settlement", "local_funds", "documents"})
     skipped = {s["code"]: s["reason"] for s in data["skipped"]}

@@ -1,8 +1,8 @@
 """The terminal summary (issue 16): a number or a bracket is never broken across lines; output
 that is not a terminal is not wrapped at all.
 
-The demo's AR001 line holds "未到位239.67万元。（涉及239.67万元）"; at 80 columns rich used to
-break it as "239.6⏎7万元".
+The demo's AR001 line holds "未到位2,621,442.60元。（涉及262.14万元）"; at 80 columns rich used to
+break a figure as "262.1⏎4万元".
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def test_terminal_lines_fit_and_keep_numbers_and_brackets_whole(demo, width):
     wrapped_figures = [n for line in lines for n in NUMBER.findall(line)]
     assert wrapped_figures == NUMBER.findall(joined[0])
     if width == 80:
-        assert "239.67万元" in out.getvalue() and "（涉及239.67万元）" in out.getvalue()
+        assert "2,621,442.60元" in out.getvalue() and "（涉及262.14万元）" in out.getvalue()
 
 
 def test_output_that_is_not_a_terminal_is_not_wrapped():
@@ -62,7 +62,7 @@ def test_output_that_is_not_a_terminal_is_not_wrapped():
     result = CliRunner().invoke(app, ["check", str(demo_package())])
     lines = result.output.splitlines()
     ar001 = next(line for line in lines if line.startswith("AR001"))
-    assert ar001.endswith(condition + "（涉及239.67万元）")
+    assert ar001.endswith(condition + "（涉及262.14万元）")
     assert cell_len(ar001) > 80
 
 

@@ -69,7 +69,7 @@ def test_start_page_is_chinese_and_offline(client):
 def test_zip_of_the_demo_gives_the_command_lines_findings(client):
     """The demo folder zipped (wrapped in one folder, as Explorer's 'send to zip' does) gives the
     same finding keys as ``auditkit check`` on the folder, and every download is what it says."""
-    demo = FIXTURES / "demo-nmg-2023"
+    demo = FIXTURES / "demo-nmg-2025"
     location = upload(client, [("示例数据包.zip", zip_folder(demo, wrap="示例数据包"))])
     assert wait_done(client, location)["state"] == "done"
     page = client.get(location).text
@@ -246,7 +246,7 @@ def test_ids_are_masked_unless_the_run_asks(client):
 
 def test_rectification_against_last_result(client):
     """The same package again with last time's JSON: the page counts 新发现 / 仍未整改 / 已整改."""
-    demo = FIXTURES / "demo-nmg-2023"
+    demo = FIXTURES / "demo-nmg-2025"
     location = upload(client, [("demo.zip", zip_folder(demo))])
     wait_done(client, location)
     previous = client.get(f"{location}/files/json").content
@@ -301,7 +301,7 @@ def test_queue_positions():
 
 # three packages whose findings differ (those the tests above send: the command line's keys are
 # worked out once), one more than the server checks at once
-LOAD_PACKAGES = (FIXTURES / "demo-nmg-2023", FIXTURES / "st002-broken", FIXTURES / "workbook-package" / "tacheng-2020.xlsx")
+LOAD_PACKAGES = (FIXTURES / "demo-nmg-2025", FIXTURES / "st002-broken", FIXTURES / "workbook-package" / "tacheng-2020.xlsx")
 
 
 def _as_sent(package: Path) -> tuple[str, bytes]:
@@ -340,8 +340,8 @@ def test_uploads_at_once_run_side_by_side_and_each_gets_its_own_result():
 
 def test_the_calculation_is_named_in_chinese(client):
     """A finding's figures open as the calculation with Chinese names: the demo's 赤峰市 ST001
-    shows 申报数 3,558,048.00 against 按规定计算数 3,458,048.00 (fixtures/demo-nmg-2023/README.md)."""
-    location = upload(client, [("demo.zip", zip_folder(FIXTURES / "demo-nmg-2023"))])
+    shows 申报数 3,558,048.00 against 按规定计算数 3,458,048.00 (fixtures/demo-nmg-2025/README.md)."""
+    location = upload(client, [("demo.zip", zip_folder(FIXTURES / "demo-nmg-2025"))])
     wait_done(client, location)
     page = client.get(location).text
     assert "<th>申报数</th><td>3,558,048.00</td>" in page

@@ -93,7 +93,7 @@ def test_upload_the_demo_workbook_read_findings_and_download(browser, base, tmp_
 
     browser.get(base + "/")
     _shot(browser, "web-start.png")
-    demo = FIXTURES / "demo-nmg-2023"
+    demo = FIXTURES / "demo-nmg-2025"
     _upload(browser, base, [p for p in sorted(demo.iterdir()) if p.is_file() and p.suffix in (".toml", ".csv", ".xlsx")])
     _wait_for(browser, "findings")
     findings = browser.find_elements(By.CSS_SELECTOR, ".finding")

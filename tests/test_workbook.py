@@ -1,13 +1,13 @@
 """The working papers (issue 16): live formulas with their values, the records behind each
 finding, columns that are always empty left out.
 
-Figures of the demo (fixtures/demo-nmg-2023/settlement.csv), worked by hand:
-- 通辽市: 2,403,519 persons × 640 元 × 80% = 1,230,601,728.00 元 应补助资金; less 1,228,167,168.00
+Figures of the demo (fixtures/demo-nmg-2025/settlement.csv), worked by hand:
+- 通辽市: 2,403,519 persons × 700 元 × 80% = 1,345,970,640.00 元 应补助资金; less 1,343,536,080.00
   preallocated = 2,434,560.00 元 to settle; declared −55,249,896.00, a difference of 57,684,456.00.
-  With the 2022 standard of 610 元 instead: 2,403,519 × 610 × 80% = 1,172,917,272.00 元, the
-  figure 通辽市 declared.
+  With the stale standard of 670 元 (2024's) instead: 2,403,519 × 670 × 80% = 1,288,286,184.00 元,
+  the figure 通辽市 declared.
 - 鄂尔多斯市: 1,053,288 declared − 1,200 over-reported = 1,052,088 persons; over-report deduction
-  1,200 × 640 × 80% × 5% = 30,720.00 元.
+  1,200 × 700 × 80% × 5% = 33,600.00 元.
 """
 
 from __future__ import annotations
@@ -95,25 +95,25 @@ def test_every_computed_figure_is_a_formula_that_gives_its_value(papers):
     r = regions["通辽市"]
     assert formulas[f"{columns['应补助资金（元）']}{r}"].value == (
         f"={columns['核定参保人数（人）']}{r}*$B$3*{columns['分担比例']}{r}")
-    assert values[f"{columns['应补助资金（元）']}{r}"].value == 1230601728.00
+    assert values[f"{columns['应补助资金（元）']}{r}"].value == 1345970640.00
     assert values[f"{columns['此次结算补助资金（元）']}{r}"].value == 2434560.00
     assert values[f"{columns['此次结算差额（核定−申报，元）']}{r}"].value == 57684456.00
     e = regions["鄂尔多斯市"]
     assert values[f"{columns['核定参保人数（人）']}{e}"].value == 1052088
-    assert values[f"{columns['虚报扣减资金（元）']}{e}"].value == 30720.00
+    assert values[f"{columns['虚报扣减资金（元）']}{e}"].value == 33600.00
 
 
 def test_an_auditor_changes_an_input_and_the_figures_follow(papers):
-    """Put 2022's standard, 610 元, in the parameter cell: 通辽市's 应补助资金 becomes what it
-    declared, 1,172,917,272.00 元."""
+    """Put 2024's standard, 670 元, in the parameter cell: 通辽市's 应补助资金 becomes what it
+    declared, 1,288,286,184.00 元."""
     sheet = papers["formulas"]["核定结果"]
     columns, regions = _table(sheet)
-    assert sheet["A3"].value == "人均补助标准（元/人）（2023年）" and sheet["B3"].value == 640
+    assert sheet["A3"].value == "人均补助标准（元/人）（2025年）" and sheet["B3"].value == 700
     r = regions["通辽市"]
     entitled = f"{columns['应补助资金（元）']}{r}"
-    assert _evaluate(sheet, entitled, {"B3": 610}) == pytest.approx(1172917272.00)
+    assert _evaluate(sheet, entitled, {"B3": 670}) == pytest.approx(1288286184.00)
     settlement = f"{columns['此次结算补助资金（元）']}{r}"
-    assert _evaluate(sheet, settlement, {"B3": 610}) == pytest.approx(1172917272.00 - 1228167168.00)
+    assert _evaluate(sheet, settlement, {"B3": 670}) == pytest.approx(1288286184.00 - 1343536080.00)
 
 
 def test_headers_carry_units_and_parameters_their_rule(papers):
@@ -135,7 +135,7 @@ def test_auditkit_reads_the_stored_values(papers):
     header = next(i for i, row in enumerate(grid.rows) if row and row[0].text == "地区")
     names = [cell.text for cell in grid.rows[header]]
     tongliao = next(row for row in grid.rows[header + 1:] if row and row[0].text == "通辽市")
-    assert tongliao[names.index("应补助资金（元）")].value == 1230601728.0
+    assert tongliao[names.index("应补助资金（元）")].value == 1345970640.0
     total = next(row for row in grid.rows[header + 1:] if row and row[0].text == "合计")
     assert total[names.index("核定参保人数（人）")].value == 16425054  # the settlement's 合计 less 1,200
 
@@ -153,7 +153,7 @@ def test_evidence_lists_the_records_behind_each_finding(papers):
     headers = [c.value for c in fe001[1]]
     row = [c.value for c in fe001[2]]
     assert row[headers.index("行号")] == 8 and row[headers.index("多报虚报参保人数（D列）")] == 1200
-    assert row[headers.index("虚报扣减资金（J列）")] == 61440
+    assert row[headers.index("虚报扣减资金（J列）")] == 67200  # 鄂尔多斯市 declared 1,200 × 700 × 80% × 10%
 
 
 def test_evidence_masks_ids_caps_with_a_count_and_drops_empty_columns(papers):

@@ -2,8 +2,13 @@
 
 Everything here is read from the run's Findings and Assessment (and the manifest's words:
 year, submitter, reviewer), so a template never computes a figure: money is formatted here once,
-in 万元 with two decimals in the text and in 元 to the fen in tables. ID numbers are masked in
-every string unless ``reveal_ids``.
+in the unit the filer wrote the assessed table in (``auditkit.findings.filer_unit``), in the text
+and in the tables alike. ID numbers are masked in every string unless ``reveal_ids``.
+
+Issue 17: the letter's words are a 审核意见's, not a program's — problems counted by the
+families they fall under, never as "错误/警告"; money at stake counted once
+(``auditkit.stake``); the 合计 row's 申报 figures are the filer's own total row; the sources annex
+lists every document the letter cites, with its status and whether it governs the year.
 """
 
 from __future__ import annotations
@@ -18,12 +23,13 @@ from typing import Any
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
 from auditkit.deadlines import PERIOD_SETTINGS, Deadline, chinese_date, within_days
-from auditkit.money import round_fen, wan
+from auditkit.money import UNIT_FACTORS, UNIT_NAMES, quote, round_fen
 from auditkit.package import FUNDING_LEVEL_WORDS
 from auditkit.programs import PROGRAMS, family_of
 from auditkit.report.tracking import Tracking
 from auditkit.rulebook import Param, Rulebook
 from auditkit.runner import Result
+from auditkit.stake import at_stake, stake
 
 ZERO = Decimal(0)
 MODES = ("review", "self-check")
@@ -50,6 +56,18 @@ def table_yuan(value: Any) -> str:
     return f"{round_fen(Decimal(value)):,}"
 
 
+def table_money(unit: str):
+    """A table's amount formatter in the filer's unit: 元 to the fen, or 万元 with two decimals
+    ('835,194.32'); a dash when unknown."""
+    if unit == "yuan":
+        return table_yuan
+
+    def shown(value: Any) -> str:
+        return "—" if value is None else quote(Decimal(value), unit).removesuffix(UNIT_NAMES[unit])
+
+    return shown
+
+
 def table_count(value: Any) -> str:
     return "—" if value is None else f"{int(value):,}"
 
@@ -58,11 +76,12 @@ def percent(rate: Any) -> str:
     return "—" if rate is None else f"{(Decimal(rate) * 100).quantize(Decimal('0.01'))}%"
 
 
-def effect_text(amount: Decimal, persons: int) -> str:
-    """'涉及资金239.67万元、150人' (the parts that are not zero), or ''."""
+def effect_text(amount: Decimal, persons: int, unit: str = "yuan") -> str:
+    """'涉及资金2,396,747.52元、150人' (the parts that are not zero; money in the filer's
+    ``unit``), or ''."""
     parts = []
     if amount:
-        parts.append(f"资金{wan(amount)}")
+        parts.append(f"资金{quote(amount, unit)}")
     if persons:
         parts.append(f"{persons:,}人")
     return "涉及" + "、".join(parts) if parts else ""
@@ -224,7 +243,7 @@ def _cell(value: Any, mask: _Masker) -> str:
     return mask(value)
 
 
-def _item(number: int, f: Finding, mask: _Masker, tracking: Tracking | None) -> Item:
+def _item(number: int, f: Finding, mask: _Masker, tracking: Tracking | None, unit: str = "yuan") -> Item:
     columns: list[str] = []
     for row in f.evidence.rows:
         columns.extend(k for k in row if k not in columns)
@@ -236,33 +255,40 @@ def _item(number: int, f: Finding, mask: _Masker, tracking: Tracking | None) -> 
         severity_name=SEVERITY_NAMES.get(f.severity or "error", ""),
         region=mask(f.region or ""), title=f.title, condition=mask(f.condition), criteria=mask(f.criteria),
         cause=mask(f.cause), recommendation=mask(f.recommendation),
-        effect=effect_text(f.effect.amount, f.effect.persons),
-        amount=f.effect.amount, persons=f.effect.persons, key=f.key,
+        effect=effect_text(stake(f)[2], f.effect.persons, unit),
+        amount=stake(f)[2], persons=f.effect.persons, key=f.key,
         status=tracking.status(f.key) if tracking else "",
         where=mask(f.evidence.where), evidence_count=f.evidence.count,
         evidence_columns=[mask(c) for c in columns], evidence_rows=rows, samples=samples,
     )
 
 
-def group_by_family(findings: Iterable[Finding], mask: _Masker, tracking: Tracking | None) -> list[Family]:
+def group_by_family(findings: Iterable[Finding], mask: _Masker, tracking: Tracking | None,
+                    unit: str = "yuan") -> list[Family]:
     """Findings grouped by check family, families in the review's order, numbered （一）（二）…;
-    inside a family, largest money at stake first, then code and region."""
+    inside a family, largest money at stake first, then code and region. A family's amount
+    counts its money once (``auditkit.stake``)."""
     groups: dict[tuple[int, str], list[Finding]] = {}
     for f in findings:
         groups.setdefault(family_of(f.code), []).append(f)
     families = []
     for n, ((_, heading), members) in enumerate(sorted(groups.items()), start=1):
         members.sort(key=lambda f: (-f.effect.amount, -f.effect.persons, f.code, f.region or ""))
-        items = [_item(i, f, mask, tracking) for i, f in enumerate(members, start=1)]
-        families.append(Family(f"（{chinese_number(n)}）", heading, items,
-                               sum((f.effect.amount for f in members), ZERO)))
+        items = [_item(i, f, mask, tracking, unit) for i, f in enumerate(members, start=1)]
+        families.append(Family(f"（{chinese_number(n)}）", heading, items, at_stake(members)))
     return families
 
 
-def _assessment_lines(rows: list[RegionAssessment], mask: _Masker) -> list[AssessmentLine]:
+def _assessment_lines(rows: list[RegionAssessment], mask: _Masker, declared_total: dict[str, Any] | None = None,
+                      money=table_yuan) -> list[AssessmentLine]:
     """Declared beside verified per region (and fund), with a total per fund; a region name is
-    masked like any text (a region cell that holds an ID number)."""
-    figures = assessment_figures(rows)
+    masked like any text (a region cell that holds an ID number).
+
+    The 合计 line's 申报 figures are the filer's own total row when ``declared_total`` gives one
+    (a figure the total row leaves blank shows as a dash), else the sum of the declared rows;
+    its 核定 figures are the sum of the verified rows."""
+    figures = [(name, label, table_count if fmt is table_count else money)
+               for name, label, fmt in assessment_figures(rows)]
     groups: dict[str, list[RegionAssessment]] = {}
     for row in rows:
         groups.setdefault(getattr(row, "fund", ""), []).append(row)
@@ -284,6 +310,8 @@ def _assessment_lines(rows: list[RegionAssessment], mask: _Masker) -> list[Asses
                     else:
                         totals[name] = None
             lines.append(AssessmentLine(mask(assessment_label(row)), declared, verified, differs))
+        if declared_total is not None and len(groups) == 1:
+            totals_declared = {name: declared_total.get(name) for name, _l, _f in figures}
         lines.append(AssessmentLine(
             f"{fund}合计" if len(groups) > 1 else "合计",
             {n: fmt(totals_declared.get(n)) for n, _l, fmt in figures},
@@ -341,13 +369,17 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
     sub = result.submission
     manifest = sub.manifest
     rules = result.rulebook
-    issued = options.date or dt.date.today()
-    subject = PROGRAMS[manifest.program].subject
+    report = getattr(manifest, "report", None) or {}
+    issued = options.date or report.get("date") or dt.date.today()
+    program = PROGRAMS[manifest.program]
+    subject = program.subject
+    unit = _document_unit(sub, program)
+    money = lambda value: quote(value, unit)  # noqa: E731  the text's amounts, in the filer's unit
 
     problems = [f for f in result.findings if f.severity in ("error", "warning")]
     notes = [f for f in result.findings if f.severity not in ("error", "warning")]
-    families = group_by_family(problems, mask, options.tracking)
-    note_items = [_item(i, f, mask, options.tracking) for i, f in enumerate(notes, start=1)]
+    families = group_by_family(problems, mask, options.tracking, unit)
+    note_items = [_item(i, f, mask, options.tracking, unit) for i, f in enumerate(notes, start=1)]
     all_items = [item for family in families for item in family.items] + note_items
 
     # The self-check report orders everything by the money at stake.
@@ -360,23 +392,27 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
     if rules is not None and rules.has("report.rectification_days"):
         days = int(rules.get("report.rectification_days").value)
     deadline, deadline_note = deadline_words(rectification_deadline(issued, days, rules)) if days else ("", "")
-    report = getattr(manifest, "report", None) or {}
     signer = Signer(str(report.get("doc_number", "")), str(report.get("contact", "")),
                     str(report.get("phone", "")), tuple(report.get("cc", ()))).merged(options.signer)
 
-    declared_total = _sum(result.assessment, "settlement", declared=True)
+    total_row = _declared_total_row(sub, program, result.assessment)
+    declared_total = (total_row.get("settlement") if total_row is not None
+                      else _sum(result.assessment, "settlement", declared=True))
     verified_total = _sum(result.assessment, "settlement", declared=False)
     tracking = options.tracking
     submitter = manifest.submitter or "报送单位"
     title = (f"关于{manifest.year}年度{subject}的审核意见" if options.mode == "review"
              else f"{manifest.submitter}{manifest.year}年度{subject}自查报告")
+    basis = rules.basis(manifest.program) if rules is not None else None
+    texts = [t for item in all_items for t in (item.criteria, item.recommendation, item.condition)]
     return {
         "mode": options.mode,
         "you": _you(submitter),
         "we": "我局" if (manifest.reviewer or "").endswith("局") else "我单位",
-        "basis_document": _cited(rules.sources[0]) if rules and rules.sources else "",
+        "basis_document": basis.cited if basis is not None else "",
         "number": chinese_number,
-        "yuan": table_yuan,
+        "yuan": table_money(unit),
+        "unit": UNIT_NAMES[unit],
         "example": manifest.example,
         "year": manifest.year,
         "program": manifest.program,
@@ -398,14 +434,17 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "evidence": [i for i in all_items if i.where or i.evidence_rows],
         "counts": {"errors": result.count("error"), "warnings": result.count("warning"),
                    "info": result.count("info"), "problems": len(problems)},
-        "problem_amount": wan(sum((f.effect.amount for f in problems), ZERO)),
+        "problem_summary": problem_summary(families),
+        "problem_money": at_stake(problems),
+        "problem_amount": money(at_stake(problems)),
+        "overlap": _overlaps(problems),
         "assessment_figures": [(name, label) for name, label, _fmt in assessment_figures(result.assessment)],
         "assessment_kind": "allocation" if assessment_figures(result.assessment) is ALLOCATION_FIGURES else "settlement",
-        "assessment": _assessment_lines(result.assessment, mask),
-        "declared_total": wan(declared_total) if declared_total is not None else "",
-        "declared_totals": _declared_totals(result.assessment),
-        "verified_total": wan(verified_total) if verified_total is not None else "",
-        "total_change": _change(declared_total, verified_total),
+        "assessment": _assessment_lines(result.assessment, mask, total_row, table_money(unit)),
+        "declared_total": money(declared_total) if declared_total is not None else "",
+        "declared_totals": _declared_totals(result.assessment, total_row, money),
+        "verified_total": money(verified_total) if verified_total is not None else "",
+        "total_change": _change(declared_total, verified_total, money),
         "deadline": deadline,
         "deadline_note": deadline_note,
         # GB/T 9704-2012 10.1: a review is a 函, laid out in the 信函格式 (decisions, issue 16)
@@ -416,33 +455,106 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
         "tracking": tracking,
         "rectified": [dict(r, condition=mask(r.get("condition", ""))) for r in tracking.rectified] if tracking else [],
         "provenance": {
-            "inputs": [(i.table, i.path, i.sha256) for i in sub.inputs],
+            # each input by the name its form carries (清单, 结算分配表), not the program's key
+            "inputs": [("清单" if i.table == "manifest" else _table_label(i.table), i.path, i.sha256) for i in sub.inputs],
             "rulebook": f"{rules.id} {rules.version}（{rules.jurisdiction}）" if rules else "无",
             "auditkit": __version__,
-            "skipped": [(s.code, s.reason) for s in result.skipped],
+            "skipped": skipped_by_reason(result.skipped),
             "previous": tracking.source if tracking else "",
+            "sources": cited_sources(rules, manifest.year, ([basis.cited] if basis else []) + texts),
         },
     }
 
 
-def _change(declared: Decimal | None, verified: Decimal | None) -> str:
+def problem_summary(families: list[Family]) -> str:
+    """'结算资金计算方面4项、地方财政补助资金到位方面2项' — the problems counted as a 审核意见
+    counts them, by the families they fall under, in the review's order."""
+    return "、".join(f"{family.heading}{len(family.items)}项" for family in families)
+
+
+def _overlaps(problems: list[Finding]) -> bool:
+    """Whether some money is at stake in two problems (the total then counts it once, and says so)."""
+    return at_stake(problems) < sum((stake(f)[2] for f in problems), ZERO)
+
+
+def skipped_by_reason(skipped) -> list[tuple[str, str]]:
+    """The checks not run, each reason once with the codes it stopped ('EN001、EN002', reason),
+    in the order the reasons first occur."""
+    grouped: dict[str, list[str]] = {}
+    for item in skipped:
+        codes = grouped.setdefault(item.reason, [])
+        if item.code not in codes:
+            codes.append(item.code)
+    return [("、".join(codes), reason) for reason, codes in grouped.items()]
+
+
+def cited_sources(rules: Rulebook | None, year: int, texts: list[str]) -> list[dict[str, str]]:
+    """The rulebook's documents that the document's ``texts`` cite, each with what the annex
+    says of it: how it is cited, its status (an unverified source is marked so here, never in the
+    body), and a note when the package's year lies outside the years it governs."""
+    if rules is None:
+        return []
+    out = []
+    for document in rules.documents_named(texts):
+        status = document.status or ("" if document.verified else "原文未查到")
+        if not document.verified and "待核实" not in status:
+            status += "，出处待核实"
+        years = document.years()
+        outside = ""
+        if not document.governs(year):
+            outside = (f"本数据包为{year}年度，不在该文件适用的{years}范围内，"
+                       "相关规定系参照引用，适用依据请审核人员核实")
+        out.append({"cited": document.cited, "status": status, "years": years, "outside": outside,
+                    "verified": document.verified})
+    return out
+
+
+def _document_unit(sub, program) -> str:
+    """The unit the document quotes money in: the filer's unit of the assessed table
+    (``filer_unit``), else the manifest's."""
+    from auditkit.findings import filer_unit
+
+    table = program.assessment.table if program.assessment is not None else None
+    return filer_unit(sub, table)
+
+
+def _declared_total_row(sub, program, rows: list[RegionAssessment]) -> dict[str, Any] | None:
+    """The filer's own 合计 row of the assessed table, by figure name, or None when the filer
+    gave none (or the assessment is per fund, whose totals are per fund)."""
+    if program.assessment is None or program.assessment.table not in sub.tables:
+        return None
+    if assessment_figures(rows) is ALLOCATION_FIGURES:
+        return None
+    total = sub.table(program.assessment.table).total
+    if total is None:
+        return None
+    return {name: total.get(name) for name in ("enrolled", "entitled", "preallocated", "arrival_deduction",
+                                               "over_report_deduction", "settlement")}
+
+
+def _change(declared: Decimal | None, verified: Decimal | None, money=quote) -> str:
     if declared is None or verified is None:
         return ""
     difference = round_fen(verified) - round_fen(declared)
     if not difference:
         return "与申报数一致"
-    return ("核增" if difference > 0 else "核减") + wan(abs(difference))
+    return ("核增" if difference > 0 else "核减") + money(abs(difference))
 
 
-def _declared_totals(rows: list[RegionAssessment]) -> str:
-    """'申报应补助资金合计…万元，已预拨资金…万元，此次结算补助资金合计…万元' from the declared
-    figures of the regions (the parts that every region declares)."""
+def _declared_totals(rows: list[RegionAssessment], total_row: dict[str, Any] | None = None, money=quote) -> str:
+    """'申报应补助资金合计…，已预拨资金…，此次结算补助资金合计…' from the filer's 合计 row when it
+    gave one, else from the declared figures of the regions (the parts that every region
+    declares)."""
     parts = []
     for name, words in (("entitled", "应补助资金合计"), ("preallocated", "已预拨资金"),
                         ("settlement", "此次结算补助资金合计")):
+        if total_row is not None:
+            if total_row.get(name) is not None:
+                parts.append(words + money(Decimal(total_row[name])))
+            continue
         values = [r.preallocated if name == "preallocated" else r.declared.get(name) for r in rows]
         if values and all(v is not None for v in values):
-            parts.append(words + wan(sum((Decimal(v) for v in values), ZERO)))
+            parts.append(words + money(sum((Decimal(v) for v in values), ZERO)))
     return "，".join(parts)
 
 

@@ -119,10 +119,10 @@ def _view(result: dict) -> dict:
     for finding in result["findings"]:
         families[family_of(finding["code"])].append(finding)
     ordered = [(heading, items) for (_, heading), items in sorted(families.items())]
-    money = Decimal(0)
-    for finding in result["findings"]:
-        if finding["severity"] != "info":
-            money += Decimal(str(finding["effect"]["amount"] or 0)).copy_abs()
+    from auditkit.stake import at_stake
+
+    # each yuan once, as the review counts it (auditkit.stake): AR001's and DL002's money is one
+    money = at_stake(f for f in result["findings"] if f["severity"] != "info")
     skipped: dict[str, list[str]] = defaultdict(list)
     for item in result["skipped"]:
         skipped[item["reason"]].append(item["code"])
@@ -153,7 +153,7 @@ FIGURES = {"declared": "申报数", "expected": "按规定计算数", "differenc
            "end": "截止日", "source": "来源", "share": "分担比例", "received_on": "收到日期",
            "passed_on": "转下达数", "income": "收入", "expenditure": "支出", "deficit": "缺口",
            "base": "基数", "done_on": "办理日期", "nominal_due": "期限末日", "days_late": "逾期天数",
-           "payers": "缴费人数", "standard": "标准", "prior": "上年数", "current": "本年数",
+           "payers": "缴费人数", "payer": "付款层级", "standard": "标准", "prior": "上年数", "current": "本年数",
            "change_rate": "变动幅度", "median_rate": "各地区变动幅度中位数", "chain": "资金链条",
            "tag": "直达资金标识", "doc_no": "文号", "cc": "抄送", "item": "报送事项", "behind": "未按计划支出数",
            "missing": "缺少的材料", "blocked_checks": "因此未运行的检查", "forms": "反馈表", "rows": "行数",
