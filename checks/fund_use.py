@@ -18,7 +18,7 @@ from decimal import Decimal
 from auditkit import Effect, Evidence, Finding, check, family
 from auditkit.deadlines import late_finding, on_date
 from auditkit.findings import differs, filer_unit
-from auditkit.money import matches, percent, quote, tolerance, wan, written_places
+from auditkit.money import matches, percent, quote, tolerance, written_places
 
 # The families of this module's codes, as a review groups and orders their findings (issue 17).
 family("UF", "资金使用跟踪反馈方面", order=140)
@@ -144,6 +144,7 @@ def behind_plan_explained(sub, rules) -> Iterator[Finding]:
     One finding per row whose 未按计划或预算执行要求支出的 amount is above zero and whose
     整改措施及整改时间 is empty.
     """
+    unit = filer_unit(sub, "feedback")
     for form in sub.table("feedback").forms:
         for row in form.rows:
             behind = row.get("behind")
@@ -151,10 +152,10 @@ def behind_plan_explained(sub, rules) -> Iterator[Finding]:
                 continue
             yield Finding(
                 region=form.region, subject=f"{form.label}:{row['_row']}:measures",
-                condition=(f"{form.label}“{row.get('fund_name')}”有{wan(behind)}未按计划或预算执行要求支出，"
+                condition=(f"{form.label}“{row.get('fund_name')}”有{quote(behind, unit)}未按计划或预算执行要求支出，"
                            "未填写整改措施及整改时间。"),
                 recommendation="分析资金未按计划支出的原因，列明整改措施和整改时间，督促加快支出进度。",
                 effect=Effect(amount=behind),
                 figures={"behind": behind},
-                evidence=Evidence(count=1, where=form.where(row["_row"])))
+                evidence=Evidence(count=1, where=form.where(row["_row"])), unit=unit)
 

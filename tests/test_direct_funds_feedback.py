@@ -116,6 +116,7 @@ def test_money_behind_plan_without_measures():
     """塔城 托里县 12月: 56.20 万元 behind plan, 整改措施 empty: one UF003 of 562,000 元."""
     [finding] = only(audit("tacheng-2020", "UF003"), "UF003")
     assert finding.effect.amount == Decimal("562000")
+    assert "有56.20万元未按计划或预算执行要求支出" in finding.condition and finding.unit == "wan"
 
 
 def test_the_new_codes_are_listed_with_their_citations():
