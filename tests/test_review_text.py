@@ -209,3 +209,15 @@ def test_a_figure_within_the_written_precision_is_not_marked_as_changed():
                                                  if any(r.underline for p in c.paragraphs for r in p.runs)]
     assert underlined["东河区"] == []
     assert underlined["固阳县"] == ["6,021.69", "-92.30"]
+
+
+@pytest.mark.parametrize("kind", ["pdf", "docx"])
+def test_the_total_moves_only_by_the_corrected_figures(kind):
+    """baotou-2024-wan-stale-standard: only 固阳县 is corrected (ST002), its 此次结算 from −361.93
+    to −92.30万元, 269.63万元 more. Every other region's figure, recomputed in 元, prints as
+    declared in 万元 and stands, so the letter says 申报 −1,018.91, 核定 −1,018.91 + 269.63 =
+    −749.28, 核增269.63万元 — ST002's own 少269.63万元, not a sum carrying other rows' rounding
+    (before: 核增269.65万元)."""
+    flat = _read(FIXTURES / "baotou-2024-wan-stale-standard")[kind]
+    assert "结算数合计-1,018.91万元，核定为-749.28万元，核增269.63万元" in flat
+    assert "少269.63万元" in flat

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -304,7 +304,7 @@ def _assessment_lines(rows: list[RegionAssessment], mask: _Masker, declared_tota
                 verified[name] = fmt(value)
                 declared[name] = fmt(stated) if stated is not None else "—"
                 differs[name] = _differ(stated, value, fmt)
-                for totals, figure in ((totals_verified, value), (totals_declared, stated)):
+                for totals, figure in ((totals_verified, _standing(stated, value, fmt)), (totals_declared, stated)):
                     if figure is not None and totals.get(name, 0) is not None:
                         totals[name] = totals.get(name, 0) + figure
                     else:
@@ -320,6 +320,15 @@ def _assessment_lines(rows: list[RegionAssessment], mask: _Masker, declared_tota
             total=True,
         ))
     return lines
+
+
+def _standing(declared: Any, verified: Any, shown=table_yuan) -> Any:
+    """The 核定 figure a total adds up: the declared one where the verified figure prints the
+    same in the filer's unit (it stands, within its written precision: a 万元 filer's 16,747.64
+    against 167,476,416 元 computed), else the verified one. So a total, and the 核增/核减 of the
+    text, move only by the figures the review corrects, never by rounding in other rows."""
+    return declared if declared is not None and verified is not None and not _differ(declared, verified, shown) \
+        else verified
 
 
 def _differ(declared: Any, verified: Any, shown=table_yuan) -> bool:
@@ -400,7 +409,9 @@ def build(result: Result, options: ReportOptions | None = None) -> dict[str, Any
     total_row = _declared_total_row(sub, program, result.assessment)
     declared_total = (total_row.get("settlement") if total_row is not None
                       else _sum(result.assessment, "settlement", declared=True))
-    verified_total = _sum(result.assessment, "settlement", declared=False)
+    shown = table_money(unit)
+    verified_total = _sum([replace(r, settlement=_standing(r.declared.get("settlement"), r.settlement, shown))
+                           for r in result.assessment], "settlement", declared=False)
     tracking = options.tracking
     submitter = manifest.submitter or "报送单位"
     title = (f"关于{manifest.year}年度{subject}的审核意见" if options.mode == "review"
