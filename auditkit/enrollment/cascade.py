@@ -106,19 +106,27 @@ def settlement_of(written: str | None, settings: Settings) -> tuple[int, int | N
 
 def id_statistics(frame: nw.LazyFrame) -> list[nw.Expr]:
     """Aggregates over a part's ID column that decide how it is read: numbers written, those
-    with a character a plain number never has (the part is then cleaned), those ending in 000
-    and those in scientific notation (Excel's damage: ``refuse_spoiled_ids``)."""
+    with a character a plain number never has (the part is then cleaned) and those ending in 000
+    (Excel's damage: ``refuse_spoiled_ids``). Scientific notation needs such a character, so it is
+    counted only where there are some (``_judge_ids``): one string scan fewer over a clean file."""
     text = nw.col("person_id").cast(nw.String)
     return [text.count().alias("_numbers"),
             text.str.contains(ODD_CHARACTER).fill_null(False).cast(nw.Int64).sum().alias("_odd"),
-            text.str.ends_with("000").fill_null(False).cast(nw.Int64).sum().alias("_zeros"),
-            (text.str.contains("E+", literal=True) | text.str.contains("e+", literal=True))
-            .fill_null(False).cast(nw.Int64).sum().alias("_scientific")]
+            text.str.ends_with("000").fill_null(False).cast(nw.Int64).sum().alias("_zeros")]
 
 
-def _judge_ids(part: Part, stats: dict[str, int], column: str) -> bool:
+def _scientific(engine: Engine, frame: nw.LazyFrame) -> int:
+    """The IDs written in scientific notation (1.50102E+17), Excel's damage."""
+    text = nw.col("person_id").cast(nw.String)
+    found = engine.collect(frame.select(text.str.contains(r"[Ee]\+").fill_null(False).cast(nw.Int64).sum()
+                                        .alias("_scientific")))
+    return int(found["_scientific"][0] or 0)
+
+
+def _judge_ids(part: Part, stats: dict[str, int], column: str, engine: Engine, frame: nw.LazyFrame) -> bool:
     """Refuse a part Excel has spoiled; whether its numbers need cleaning."""
-    refuse_spoiled_ids(part, column, stats["_numbers"], stats["_zeros"], stats["_scientific"])
+    scientific = _scientific(engine, frame) if stats["_odd"] else 0
+    refuse_spoiled_ids(part, column, stats["_numbers"], stats["_zeros"], scientific)
     return stats["_odd"] > 0
 
 
@@ -134,7 +142,7 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Ta
     pairs = engine.collect(roster.group_by("scheme", "region_code").agg(
         nw.len().alias("records"), *id_statistics(roster), *date_statistics(roster, "enrolled_on")))
     stats = {name: int(pairs[name].sum() or 0) for name in pairs.columns if name.startswith("_")}
-    clean = _judge_ids(part, stats, "公民身份号码")
+    clean = _judge_ids(part, stats, "公民身份号码", engine, roster)
     serials = _serial_column(tally, part, "enrolled_on", stats)
     rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
                              "_place": [], "_drop": []}
@@ -248,7 +256,7 @@ def person_set(engine: Engine, parts: list[Part], settings: Settings, codes: nw.
         dated = died_before and "died_on" in frame.columns
         stats = engine.collect(frame.select(*id_statistics(frame), *(date_statistics(frame, "died_on") if dated else [])))
         stats = {k: int(v or 0) for k, v in stats.row(0, named=True).items()}
-        clean = _judge_ids(part, stats, "公民身份号码")
+        clean = _judge_ids(part, stats, "公民身份号码", engine, frame)
         columns = [nw.col("person_id").cast(nw.String)]
         if dated:
             frame = with_date_number(frame, "died_on", "_died", _serial_column(tally, part, "died_on", stats))
