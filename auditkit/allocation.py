@@ -43,7 +43,6 @@ FUND_NAMES = {"urban_rural": "城乡医疗救助", "emergency": "疾病应急救
 FUND_TITLES = {"urban_rural": "城乡医疗救助补助资金", "emergency": "疾病应急救助资金"}  # in findings
 # the factor columns each fund's formula reads, beside performance
 FACTORS = {"urban_rural": ("need", "tier_share"), "emergency": ("population", "incidence", "fiscal")}
-TOTAL_NAMES = ("合计", "总计")
 ZERO = Decimal(0)
 
 
@@ -139,20 +138,13 @@ def _allocate(sub: Submission, rules: Rulebook | None) -> dict[str, FundAllocati
     table = sub.table("assistance")
     funds: dict[str, FundAllocation] = {}
     seen: dict[tuple[str, str], int] = {}
-    rows = table.rows()
-    named = {row["fund"] for row in rows if row.get("fund")}  # canonical: read when the package was loaded
-    for row in rows:
+    # the regions' rows: the loader keeps 合计 rows apart (table.totals, below) and refuses a
+    # region's row without a fund, so every row here names its fund in canonical form
+    for row in table.rows():
         fund = row["fund"]
-        if fund is None and len(named) == 1:
-            fund = next(iter(named))  # a 合计 row that leaves the fund empty totals the only fund
-        if fund is None:
-            continue  # a 合计 row of several funds (the loader allows an empty fund on a 合计 row only)
         total = sub.manifest.funds.get(fund)
         entry = funds.setdefault(fund, FundAllocation(fund, total, total is not None))
         region = region_name(row["region"], rules)
-        if region in TOTAL_NAMES:
-            entry.total_row = row
-            continue
         if (region, fund) in seen:
             # one region under two of its names ('呼市', '呼和浩特市'): the loader refuses the same
             # name twice, this only the rulebook can tell; the fund is then not recomputed

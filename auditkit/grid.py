@@ -32,7 +32,6 @@ import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from auditkit.errors import PackageError, column_letter
 from auditkit.money import places_from_format

@@ -49,7 +49,6 @@ def _missing(sub: Submission, need: str) -> str | None:
         option = need.partition(":")[2]
         return None if sub.options.get(option) else _OPTIONS.get(option, f"未提供 {option}")
     table, _, column = need.partition(".")
-    from auditkit.schemas import TABLES
 
     spec = TABLES.get(table)
     label = spec.label if spec else table  # the table's Chinese name: 参保人员名册, not roster

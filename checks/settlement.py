@@ -16,7 +16,7 @@ from auditkit import Effect, Evidence, Finding, NotRun, check, family
 from auditkit.areas import JURISDICTION, PREFECTURE, UNIT_ENDINGS, Area, area_of, package_area, places
 from auditkit.findings import differs, filer_unit
 from auditkit.gbt2260 import had_name
-from auditkit.money import matches, percent, quote, tolerance, wan, written_places, yuan
+from auditkit.money import matches, percent, quote, tolerance, written_places, yuan
 from auditkit.rulebook import Region
 from auditkit.schemas import TABLES
 from auditkit.settlement import assess, region_name

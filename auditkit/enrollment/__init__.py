@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from auditkit.enrollment.cascade import NO_REGION, Settings, Tally, run
 from auditkit.enrollment.engines import ENGINES, open_engine

@@ -23,7 +23,7 @@ from typing import Any
 from auditkit import __version__
 from auditkit.findings import SEVERITY_NAMES, Finding, RegionAssessment, mask_ids_in
 from auditkit.deadlines import PERIOD_SETTINGS, Deadline, chinese_date, within_days
-from auditkit.money import UNIT_FACTORS, UNIT_NAMES, quote, round_fen
+from auditkit.money import UNIT_NAMES, quote, round_fen
 from auditkit.package import FUNDING_LEVEL_WORDS
 from auditkit.programs import PROGRAMS, family_of
 from auditkit.report.tracking import Tracking
@@ -591,9 +591,3 @@ def _you(submitter: str) -> str:
         if submitter.endswith(suffix):
             return "你" + suffix
     return "你单位"
-
-
-def _cited(source: str) -> str:
-    """'管理办法（内财社〔2025〕357号）' -> '《管理办法》（内财社〔2025〕357号）'."""
-    title, bracket, rest = source.partition("（")
-    return f"《{title}》" + (bracket + rest if bracket else "")

@@ -520,8 +520,6 @@ class _Writer:
     def _record(self, element) -> None:
         """抄送 in 4号, at the foot of the last page's 版心 (a frame anchored to the margin's
         bottom), one character in from each side, a second line under the first name."""
-        from docx.oxml import OxmlElement
-        from docx.oxml.ns import qn
         from docx.shared import Mm, Pt
 
         for p in element.iter("p"):
