@@ -27,10 +27,10 @@ import polars as pl
 from auditkit.dates import parse_date
 from auditkit.errors import PackageError
 from auditkit.grid import Cell, Grid, read_grid
+from auditkit.layout import text_kind
 from auditkit.package import Table, load_table
 
 _SPACE = re.compile(r"\s+")
-_TOTAL = ("合计", "总计")
 _NOTE = ("说明", "注：", "注:", "填表人", "填报人", "审核人", "填报日期", "单位负责人", "制表")
 _META = {
     "region": ("县市（单位）名称", "县市(单位)名称", "县市名称", "单位名称"),
@@ -98,14 +98,16 @@ def _meta(grid: Grid, header_index: int) -> dict[str, str]:
 
 
 def _is_total(row: list[Cell]) -> bool:
-    """A 合计 row: a short cell reading 合计 or 总计 (in 序号, in the fund name, or after the
-    地区 and 月份 columns of a stacked sheet)."""
-    return any(_norm(cell.text).startswith(_TOTAL) and len(_norm(cell.text)) <= 8 for cell in row)
+    """A 合计 row: a cell the table reader reads as a total in any wording (合计, 总计, 全区合计,
+    合 计, 合计：… ``auditkit.layout.text_kind``), in 序号, in the fund name, or after the 地区 and
+    月份 columns of a stacked sheet — the same reading that then tells the total from the rows."""
+    return any(text_kind(cell.text) == "total" for cell in row if cell.text)
 
 
 def _is_note(row: list[Cell]) -> bool:
+    """A note or signature line under the form (说明, 注：, 填表人 …), as the table reader reads it."""
     texts = [cell.text.strip() for cell in row if cell.text.strip()]
-    return bool(texts) and texts[0].startswith(_NOTE)
+    return bool(texts) and (texts[0].startswith(_NOTE) or text_kind(texts[0]) == "footer")
 
 
 def _segments(grid: Grid, header_index: int) -> list[tuple[list[int], int | None]]:

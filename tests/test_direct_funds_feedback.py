@@ -10,6 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
+from auditkit import load_package
 from tests.conftest import FIXTURES, audit, only
 
 
@@ -90,6 +93,18 @@ def test_a_total_that_disagrees_with_its_rows(tmp_path):
     totals = [f for f in findings if f.subject.endswith("total:spent")]
     assert [(f.region, f.figures["difference"]) for f in totals] == [("额敏县", Decimal("100000"))]
     assert totals[0].condition == "额敏县2020年11月反馈表合计行“实际支出金额”为1,310.00万元，各行之和为1,300.00万元，多10.00万元。"
+
+
+@pytest.mark.parametrize("word", ["合 计", "合计：", "全县合计", "总计"])
+def test_a_form_total_worded_otherwise_still_opens_its_form(tmp_path, word):
+    """额敏县's 合计 written as offices also write it: still that form's total, so 额敏县 keeps its
+    two rows and its totals agree (1,000.00 + 300.00 = 1,300.00; 1,234.56 + 300.00 = 1,534.56万元 =
+    15,345,600 元; 托里县 856.20 + 120.00 = 976.20万元 = 9,762,000 元) —
+    no UF001, and no 合计 read as a fund of 托里县's form."""
+    assert _stacked_uf001(tmp_path, "2020-11-26,合计,", f"2020-11-26,{word},") == []
+    forms = load_package(tmp_path / "stacked").table("feedback").forms
+    assert [(f.region, len(f.rows), f.total["amount"]) for f in forms] == [
+        ("额敏县", 2, Decimal("15345600")), ("托里县", 2, Decimal("9762000"))]
 
 
 def test_an_unspent_amount_that_is_not_amount_less_spent(tmp_path):
