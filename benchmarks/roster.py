@@ -12,6 +12,12 @@ child process so that its peak memory is its own:
 
 It prints wall time and peak memory (max RSS) of both, their ratio, and the counts of both side
 by side; it fails (exit 1) if they differ, or if a planted total is not found.
+
+``--against DIR`` also times the auditkit of another checkout (an earlier commit, say
+``git worktree add --detach /tmp/before <rev>``) on the same package in the same run, and prints
+its ratio to the same SQL: "no slower than before" is then read from one run on one machine,
+not from two runs whose baselines and machine load differ. Its counts are not compared (an
+earlier version may count fewer kinds).
 """
 
 from __future__ import annotations
@@ -297,11 +303,12 @@ def run_duckdb_sql(folder: Path) -> None:
 
 # --- timing ---------------------------------------------------------------------------------
 
-def measured(command: list[str]) -> tuple[float, float, str]:
-    """Run a child; its wall seconds, peak resident memory in GiB and standard output."""
+def measured(command: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
+    """Run a child in ``cwd`` (whose auditkit ``-m auditkit`` runs); its wall seconds, peak
+    resident memory in GiB and standard output."""
     with tempfile.TemporaryFile() as out:
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=ROOT)
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.DEVNULL, cwd=cwd)
         _pid, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
         out.seek(0)
@@ -332,6 +339,8 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, default=None, help="where the package is written (kept and reused)")
     parser.add_argument("--engine", default="polars", choices=("polars", "duckdb", "spark"))
     parser.add_argument("--buckets", type=int, default=None)
+    parser.add_argument("--against", type=Path, default=None,
+                        help="另一份 auditkit 代码（如早先提交的工作树）：在同一次运行中对同一名册计时并给出其比值")
     parser.add_argument("--child-sql", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_sql:
@@ -357,6 +366,8 @@ def main() -> None:
         command += ["--buckets", str(args.buckets)]
     ours_wall, ours_memory, ours_text = measured(command)
     sql_wall, sql_memory, sql_text = measured([sys.executable, __file__, "--child-sql", str(folder)])
+    if args.against:
+        their_wall, their_memory, _ = measured(command, cwd=args.against.resolve())
 
     rules = load_rulebook("nmg")
     names = {r.name: int(r.code) for r in rules.regions}
@@ -365,7 +376,11 @@ def main() -> None:
     print(f"\n{'':24}{'墙钟时间':>10}{'峰值内存':>12}")
     print(f"{'auditkit (' + args.engine + ')':24}{ours_wall:>9.1f}s{ours_memory:>10.2f}GiB")
     print(f"{'DuckDB 手写 SQL':22}{sql_wall:>9.1f}s{sql_memory:>10.2f}GiB")
+    if args.against:
+        print(f"{'auditkit（' + args.against.name + '）':22}{their_wall:>9.1f}s{their_memory:>10.2f}GiB")
     print(f"比值（auditkit ÷ DuckDB SQL）：{ours_wall / sql_wall:.2f}")
+    if args.against:
+        print(f"比值（{args.against.name} 的 auditkit ÷ DuckDB SQL）：{their_wall / sql_wall:.2f}")
 
     print(f"\n{'盟市':<8}" + "".join(f"{c:>12}" for c in (*CODES, "verified", "lower_x")))
     by_code = {name: int(code) for name, code in names.items()}

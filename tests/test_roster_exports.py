@@ -191,6 +191,39 @@ def test_gb18030_export_with_text_markers_and_chinese_death_dates():
         ("deaths.csv", 1), ("roster.csv", 3)]
 
 
+@pytest.mark.parametrize("options", [{}, {"buckets": 3}, {"engine": "duckdb", "buckets": 2}],
+                         ids=["polars", "polars-3-buckets", "duckdb-2-buckets"])
+def test_a_cleaned_number_is_compared_with_the_same_persons_plain_records(tmp_path, options):
+    """Only the numbers not of the right shape are cleaned (the rest read the same either way);
+    once cleaned they must meet the same person's plainly written records, in whichever bucket.
+    roster-nmg-2023-clean's package with this roster:
+    甲 '150102198501010010 in 150102 (01-03) and plain in 150203 (01-05): 包头市's record is
+    EN004. 乙 in full-width digits in 150105 (01-04) and plain there (01-06): 呼和浩特市 EN003 1.
+    丁 with a zero-width space, resident in 150206, also an employee: 包头市 EN005. 丙, 戊 plain.
+    呼和浩特市: 3 records, verified 2 (甲, 乙) = declared 2. 包头市: 4 records (甲, 丙, 丁, 戊),
+    EN004 1, EN005 1, verified 2 = declared 2 (丙's death on June 30 does not exclude).
+    IN003: 3 numbers repaired in roster.csv. Uncleaned, 甲 and 乙 would be EN002 and 包头市
+    would keep 甲."""
+    import shutil
+
+    package = tmp_path / "package"
+    shutil.copytree(FIXTURES / "roster-nmg-2023-clean", package)
+    wide = "".join(chr(0xFF10 + int(d)) for d in "150105198602020022")
+    (package / "roster.csv").write_text(
+        "身份证号,参保险种,区划代码,参保日期\n"
+        "'150102198501010010,居民,150102,2023-01-03\n150102198501010010,居民,150203,2023-01-05\n"
+        f"{wide},居民,150105,2023-01-04\n150105198602020022,居民,150105,2023-01-06\n"
+        "150203198703030038,居民,150203,2023-01-05\n"
+        "\u200b15020619880404004X,居民,150206,2023-01-02\n15020619880404004X,职工,150206,2023-01-06\n"
+        "150206198905050052,居民,150206,\n", encoding="utf-8")
+    run, errors = _findings(package, **options)
+    assert errors == {("EN003", "呼和浩特市"): 1, ("EN004", "包头市"): 1, ("EN005", "包头市"): 1}
+    assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
+    assert not [f for f in run.findings if f.code == "EN002"]
+    (repaired,) = [f for f in _notes(run, "IN003") if "roster.csv" in f.evidence.where]
+    assert repaired.evidence.count == 3
+
+
 def test_roster_in_two_workbooks():
     """fixtures/roster-workbooks: the manifest names 名册1.xlsx (its sheet 名册1 under a title row;
     the 说明 sheet has no roster header and is not read) and 名册2.xlsx#Sheet1, whose 参保日期 are

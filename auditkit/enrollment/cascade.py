@@ -3,7 +3,10 @@
 Two passes. The first reads the roster once and keeps a narrow frame of it: per record the
 ID's reason code and 17-digit key (``auditkit.ids``), the scheme and the settlement region's code
 (from a codebook of the distinct written pairs), and a sort key for "which duplicate is kept"
-(enrollment date, a missing one last, then county code). The second runs per bucket of that frame (all of it when there is one bucket):
+(enrollment date, a missing one last, then county code). Numbers are read there without
+cleaning; the few ill-shaped ones are read again, cleaned, only when some hold characters an
+export adds (``_read_odd_numbers``). The second runs per bucket of that frame (all of it when
+there is one bucket):
 
     resident records with a valid ID
       ── group by (person, region) ──▶ one row per person and region: n records, best key
@@ -33,7 +36,8 @@ from auditkit.enrollment.engines import Engine
 from auditkit.enrollment.sources import Part, refuse_spoiled_ids
 from auditkit.errors import PackageError
 from auditkit.gbt2260 import prefecture_of
-from auditkit.ids import ODD_CHARACTER, VALID, add_id_columns, address_columns
+from auditkit.ids import MALFORMED, ODD_CHARACTER, VALID, add_id_columns, address_columns, check_value
+from auditkit.ids import MISSING as ID_MISSING
 
 # A record whose county names no region of the jurisdiction (EN011) has the settlement code
 # −reason (auditkit.enrollment.cells.COUNTY_*): it is counted for no region and never compared.
@@ -103,45 +107,57 @@ def settlement_of(written: str | None, settings: Settings) -> tuple[int, int | N
     return (-COUNTY_OUTSIDE if region is None else region), int(code), repaired
 
 
-def id_statistics(frame: nw.LazyFrame) -> list[nw.Expr]:
-    """Aggregates over a part's ID column that decide how it is read: numbers written, those
-    with a character a plain number never has (the part is then cleaned) and those ending in 000
-    (Excel's damage: ``refuse_spoiled_ids``). Scientific notation needs such a character, so it is
-    counted only where there are some (``_judge_ids``): one string scan fewer over a clean file."""
-    text = nw.col("person_id").cast(nw.String)
-    return [text.count().alias("_numbers"),
-            text.str.contains(ODD_CHARACTER).fill_null(False).cast(nw.Int64).sum().alias("_odd"),
-            text.str.ends_with("000").fill_null(False).cast(nw.Int64).sum().alias("_zeros")]
+def _refuse_spoiled(engine: Engine, frame: nw.LazyFrame, parts: list[Part]) -> int:
+    """Refuse a part Excel has spoiled (``refuse_spoiled_ids``), counted over a frame of read
+    numbers (``id_reason``, ``id_key``, ``bad_id`` — the number as written where invalid —, and
+    ``source`` numbering ``parts`` when there are several). Returns the count of ill-shaped
+    numbers holding an ``ODD_CHARACTER``: those, and only those, read otherwise when cleaned.
+
+    Each figure is counted where it can occur, so that no string scan runs over the whole
+    column: a number ending in 000 is a valid one whose key ends in 00 and whose check
+    character is 0, or an invalid one as written; scientific notation (1.50102E+17) and odd
+    characters occur only in numbers not of the right shape (reason 2)."""
+    if "source" not in frame.columns:
+        frame = frame.with_columns(nw.lit(0, nw.Int64).alias("source"))
+    reason, key, written = nw.col("id_reason"), nw.col("id_key"), nw.col("bad_id")
+
+    def counted(rows: nw.LazyFrame, **figures: nw.Expr) -> nw.LazyFrame:
+        """How many rows have each figure (a condition), per source; figures not given are 0."""
+        sums = rows.group_by("source").agg(*(e.fill_null(False).cast(nw.Int64).sum().cast(nw.Int64).alias(n)
+                                             for n, e in figures.items()))
+        return sums.with_columns(*(nw.lit(0, nw.Int64).alias(n) for n in FIGURES if n not in figures)) \
+            .select("source", *FIGURES)
+
+    malformed = reason == MALFORMED
+    stats = engine.collect(nw.concat([
+        counted(frame, numbers=reason != ID_MISSING),
+        counted(frame.filter((reason == VALID) & (key % 100 == 0)), zeros=check_value(key) == 0),
+        counted(frame.filter(reason > ID_MISSING), zeros=written.str.ends_with("000"),
+                odd=malformed & written.str.contains(ODD_CHARACTER),
+                scientific=malformed & written.str.contains(r"[Ee]\+")),
+    ], how="vertical").group_by("source").agg(*(nw.col(n).sum() for n in FIGURES)))
+    for row in stats.iter_rows(named=True):
+        refuse_spoiled_ids(parts[int(row["source"])], "公民身份号码", int(row["numbers"] or 0),
+                           int(row["zeros"] or 0), int(row["scientific"] or 0))
+    return int(stats["odd"].sum() or 0)
 
 
-def _scientific(engine: Engine, frame: nw.LazyFrame) -> int:
-    """The IDs written in scientific notation (1.50102E+17), Excel's damage."""
-    text = nw.col("person_id").cast(nw.String)
-    found = engine.collect(frame.select(text.str.contains(r"[Ee]\+").fill_null(False).cast(nw.Int64).sum()
-                                        .alias("_scientific")))
-    return int(found["_scientific"][0] or 0)
-
-
-def _judge_ids(part: Part, stats: dict[str, int], column: str, engine: Engine, frame: nw.LazyFrame) -> bool:
-    """Refuse a part Excel has spoiled; whether its numbers need cleaning."""
-    scientific = _scientific(engine, frame) if stats["_odd"] else 0
-    refuse_spoiled_ids(part, column, stats["_numbers"], stats["_zeros"], scientific)
-    return stats["_odd"] > 0
+FIGURES = ("numbers", "zeros", "odd", "scientific")
 
 
 def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Tally,
-             part: Part) -> tuple[nw.LazyFrame, bool, bool, bool]:
+             part: Part) -> tuple[nw.LazyFrame, bool, bool]:
     """The distinct (scheme, county code) pairs as written, each read once in Python: its
     scheme, county and settlement region. A roster has a few hundred such pairs, so joining
     with this table replaces parsing two text columns of every record. The same pass counts
-    what decides how the ID column is read (``id_statistics``). A scheme that is neither
-    居民 nor 职工 under any of their names stops the run here, before any heavy work.
-    Returns the codebook, whether the IDs need cleaning, whether the enrollment dates are Excel
-    serials and whether some rows are no records (``_no_records``; ``narrow`` drops them)."""
+    what decides how a text date column is read (``date_statistics``). A scheme that is
+    neither 居民 nor 职工 under any of their names stops the run here, before any heavy work.
+    Returns the codebook, whether the enrollment dates are Excel serials and whether some rows
+    are no records (``_no_records``; ``narrow`` drops them). The ID column is not read here:
+    how it is read is decided from the first pass itself (``_read_odd_numbers``)."""
     pairs = engine.collect(roster.group_by("scheme", "region_code").agg(
-        nw.len().alias("records"), *id_statistics(roster), *date_statistics(roster, "enrolled_on")))
+        nw.len().alias("records"), *date_statistics(roster, "enrolled_on")))
     stats = {name: int(pairs[name].sum() or 0) for name in pairs.columns if name.startswith("_")}
-    clean = _judge_ids(part, stats, "公民身份号码", engine, roster)
     serials = _serial_column(tally, part, "enrolled_on", stats)
     rows: dict[str, list] = {"scheme": [], "region_code": [], "_scheme": [], "_county": [], "_settle": [],
                              "_place": [], "_drop": []}
@@ -168,7 +184,7 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Ta
             rows[name].append(value)
     book = engine.table(rows, {"scheme": "string", "region_code": "string", "_scheme": "int8",
                                "_county": "int64", "_settle": "int64", "_place": "int64", "_drop": "boolean"})
-    return book, clean, serials, drop
+    return book, serials, drop
 
 
 def _no_records(engine: Engine, roster: nw.LazyFrame, blank_pairs: list, part: Part) -> bool:
@@ -192,9 +208,11 @@ def _serial_column(tally: Tally, part: Part, column: str, stats: dict[str, int])
 
 
 def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: nw.LazyFrame,
-           clean: bool = False, source: int = 0, serials: bool = False, drop: bool = False) -> nw.LazyFrame:
+           source: int = 0, serials: bool = False, drop: bool = False) -> nw.LazyFrame:
     """Pass one: the roster reduced to what the cascade needs, one row per record; ``source``
-    numbers the part it came from."""
+    numbers the part it came from. The numbers are read without cleaning: that reads every
+    number of the right shape as cleaning would, and ``_read_odd_numbers`` then reads the few
+    others again, cleaned, where some hold characters cleaning removes."""
     if "enrolled_on" in roster.columns:
         roster = with_date_number(roster, "enrolled_on", "_enrolled", serials)
         read = nw.col("_enrolled")
@@ -209,22 +227,58 @@ def narrow(roster: nw.LazyFrame, settings: Settings, codes: nw.LazyFrame, book: 
     frame = frame.join(book, on=["scheme", "region_code"], how="left")
     if drop:
         frame = frame.filter(~nw.col("_drop"))
-    frame = add_id_columns(frame, "person_id", settings.census_day, codes, clean=clean)
+    frame = add_id_columns(frame, "person_id", settings.census_day, codes)
     county = nw.col("_county")
     frame = frame.select(
-        "id_reason", "id_key", "id_lower_x", "id_repaired", "date_unread", nw.lit(source, nw.Int64).alias("source"),
+        *ID_COLUMNS, "id_number", "date_unread", nw.lit(source, nw.Int64).alias("source"),
         nw.col("_scheme").alias("scheme"),
         nw.col("_settle").alias("settle"),
         nw.col("_place").alias("place"),
-        (nw.col("enrolled") * 1_000_000 + county.fill_null(MISSING_COUNTY)).alias("sortkey"),
-        # the written number of an invalid ID, for evidence only
-        nw.when(nw.col("id_reason") > 1).then(nw.col("id_number")).alias("bad_id"),
-    )
+        (nw.col("enrolled") * 1_000_000 + county.fill_null(MISSING_COUNTY)).alias("sortkey"))
+    return _records(frame, settings)
+
+
+# The columns of a record in the narrow frame, before its bucket
+ID_COLUMNS = ("id_reason", "id_key", "id_lower_x", "id_repaired")
+RECORD = (*ID_COLUMNS, "date_unread", "source", "scheme", "settle", "place", "sortkey", "bad_id")
+
+
+def _records(frame: nw.LazyFrame, settings: Settings) -> nw.LazyFrame:
+    """The ``RECORD`` columns of a frame with ``add_id_columns``' columns: the written number
+    kept for an invalid ID only (``bad_id``, evidence), and with several buckets each record's
+    bucket, the residue of its key (−1 without a valid one)."""
+    frame = frame.select(*RECORD[:-1], nw.when(nw.col("id_reason") > 1).then(nw.col("id_number")).alias("bad_id"))
     if settings.buckets > 1:
         frame = frame.with_columns(
             nw.when(nw.col("id_key").is_null()).then(-1)
             .otherwise(nw.col("id_key") % settings.buckets).cast(nw.Int64).alias("bucket"))
     return frame
+
+
+def _read_odd_numbers(engine: Engine, parts: dict[int, nw.LazyFrame], sources: list[Part], settings: Settings,
+                      codes: nw.LazyFrame) -> dict[int, nw.LazyFrame]:
+    """The first pass's parts (its one kept frame, or its buckets) with Excel's damage refused
+    (``_refuse_spoiled``) and the numbers that need it cleaned (``ids.cleaned``: text markers,
+    invisible characters, full-width digits; counted in IN003 as repaired). Only a number not of
+    the right shape (reason 2) can read otherwise when cleaned, so when some hold an odd
+    character only those are read again — a few rows, not a second string pass over the
+    roster — and a cleaned number that is now valid joins its bucket."""
+    every = nw.concat(list(parts.values()), how="vertical") if len(parts) > 1 else next(iter(parts.values()))
+    if not _refuse_spoiled(engine, every, sources):
+        return parts
+    # cleaning a number without odd characters leaves it as it is: all ill-shaped ones are read again
+    ill_shaped = nw.col("id_reason") == MALFORMED
+    odd = every.filter(ill_shaped).select(*(c for c in RECORD if c not in ID_COLUMNS and c != "bad_id"),
+                                          nw.col("bad_id").alias("_written"))
+    cleaned = engine.keep(_records(add_id_columns(odd, "_written", settings.census_day, codes, clean=True), settings))
+    if settings.buckets == 1:  # no bucket column: one kept frame
+        return {0: engine.keep(nw.concat([parts[0].filter(~ill_shaped), cleaned.select(RECORD)], how="vertical"))}
+    # a spilled part carries its bucket in its folder's name (and on Spark as a column too)
+    read: dict[int, nw.LazyFrame] = {}
+    for bucket in sorted(set(parts) | set(engine.collect(cleaned.select("bucket").unique())["bucket"].to_list())):
+        rest = [parts[bucket].filter(~ill_shaped).select(RECORD)] if bucket in parts else []
+        read[bucket] = nw.concat([*rest, cleaned.filter(nw.col("bucket") == bucket).select(RECORD)], how="vertical")
+    return read
 
 
 def prepared(roster: nw.LazyFrame, part: Part) -> nw.LazyFrame:
@@ -253,18 +307,20 @@ def person_set(engine: Engine, parts: list[Part], settings: Settings, codes: nw.
     for part in parts:
         frame = engine.scan(part)
         dated = died_before and "died_on" in frame.columns
-        stats = engine.collect(frame.select(*id_statistics(frame), *(date_statistics(frame, "died_on") if dated else [])))
-        stats = {k: int(v or 0) for k, v in stats.row(0, named=True).items()}
-        clean = _judge_ids(part, stats, "公民身份号码", engine, frame)
         columns = [nw.col("person_id").cast(nw.String)]
         if dated:
+            stats = engine.collect(frame.select(*date_statistics(frame, "died_on")))
+            stats = {k: int(v or 0) for k, v in stats.row(0, named=True).items()}
             frame = with_date_number(frame, "died_on", "_died", _serial_column(tally, part, "died_on", stats))
             read = nw.col("_died")
             unread = (read.is_null() & ~blank("died_on")) if not frame.collect_schema()["died_on"].is_temporal() \
                 else nw.lit(False)
             columns += [read.alias("died"), unread.alias("date_unread")]
         frame = frame.select(columns)
-        listed = add_id_columns(frame, "person_id", settings.census_day, codes, clean=clean)
+        listed = add_id_columns(frame, "person_id", settings.census_day, codes)
+        written = listed.with_columns(nw.when(nw.col("id_reason") > 1).then(nw.col("id_number")).alias("bad_id"))
+        if _refuse_spoiled(engine, written, [part]):  # a list is small: read again, cleaned whole
+            listed = add_id_columns(frame, "person_id", settings.census_day, codes, clean=True)
         figures = [nw.col("id_repaired").cast(nw.Int64).sum().alias("repaired")]
         if dated:
             figures.append(nw.col("date_unread").cast(nw.Int64).sum().alias("unread"))
@@ -402,9 +458,9 @@ def run(engine: Engine, tables: dict[str, list[Part]], settings: Settings,
     frames = []
     for part in tables["roster"]:
         roster = prepared(engine.scan(part), part)
-        book, clean, serials, drop = codebook(engine, roster, settings, tally, part)
+        book, serials, drop = codebook(engine, roster, settings, tally, part)
         tally.sources.append(part.shown)
-        frames.append(narrow(roster, settings, codes, book, clean, source=len(tally.sources) - 1, serials=serials,
+        frames.append(narrow(roster, settings, codes, book, source=len(tally.sources) - 1, serials=serials,
                              drop=drop))
     roster = frames[0] if len(frames) == 1 else nw.concat(frames, how="vertical")
     lists: dict[str, nw.LazyFrame | None] = {}
@@ -416,6 +472,7 @@ def run(engine: Engine, tables: dict[str, list[Part]], settings: Settings,
         parts = engine.spill(roster, "bucket")
     else:
         parts = {0: engine.keep(roster)}
+    parts = _read_odd_numbers(engine, parts, tables["roster"], settings, codes)
     steps = 1 + len(parts)
     say("核对重复参保及名单", 1, steps)
     for done, (bucket, part) in enumerate(sorted(parts.items())):
