@@ -364,6 +364,16 @@ def spec_of(name: str) -> ParamSpec | None:
     return next((spec for pattern, spec in _PATTERNS if pattern.fullmatch(name)), None)
 
 
+def shown(name: str, year: int | None = None) -> str:
+    """A parameter as a reader is told of it: '“地方财政补助资金不到位扣减比例”（arrival_deduction_rate）',
+    '2026年“国家公布的年度政府补助标准”（standard.2026）' — its Chinese name first, the key a
+    rulebook's author writes in brackets."""
+    key = name if year is None else f"{name}.{year}"
+    spec = spec_of(key)
+    label = f"“{spec.label}”（{key}）" if spec is not None else key
+    return f"{year}年{label}" if year is not None else label
+
+
 def is_prefix(name: str) -> bool:
     """Whether some declared parameter lies below ``name`` ('deadline', 'assistance.emergency')."""
     depth = name.count(".") + 1

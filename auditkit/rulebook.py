@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from auditkit.errors import RulebookError
+from auditkit import parameters
 from auditkit.parameters import PARAMETERS, STRUCTURE, WHOLES, is_prefix, spec_of
 
 
@@ -152,8 +153,7 @@ class Rulebook:
     def get(self, name: str, year: int | None = None) -> Param:
         found = self._lookup(name, year)
         if found is None:
-            label = f"{name}（{year}年）" if year is not None else name
-            raise KeyError(f"规则库“{self.id}”未设参数 {label}")
+            raise KeyError(f"规则库“{self.id}”未设参数{parameters.shown(name, year)}")
         return found
 
     def _lookup(self, name: str, year: int | None) -> Param | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from auditkit import parameters
 from auditkit.findings import Finding, RegionAssessment
 from auditkit.package import Submission
 from auditkit.programs import PROGRAMS
@@ -74,10 +75,9 @@ def why_not(spec: CheckSpec, sub: Submission, rules: Rulebook | None) -> str | N
     for expression in spec.params:
         name, year = _param_year(expression, sub.year)
         if rules is None:
-            return f"管辖区“{sub.manifest.jurisdiction}”没有规则库，缺少参数 {name}"
+            return f"管辖区“{sub.manifest.jurisdiction}”没有规则库，缺少参数{parameters.shown(name)}"
         if not rules.has(name, year):
-            label = f"{name}（{year}年）" if year is not None else name
-            return f"规则库“{rules.id}”未设参数 {label}"
+            return f"规则库“{rules.id}”未设参数{parameters.shown(name, year)}"
     return None
 
 

@@ -127,13 +127,20 @@ def entitled_amount(sub, rules) -> Iterator[Finding]:
     if not_run:
         no_book = (f"管辖区“{sub.manifest.jurisdiction}”没有规则库" if rules is None
                    else f"规则库“{rules.id}”未设{year}年补助标准")
-        reasons = {}
-        for figures in not_run:
-            reason = (f"{no_book}，表中也未列人均补助标准" if figures.standard is None
-                      else "分担比例未知" if figures.share is None else "参保人数未知")
-            reasons.setdefault(reason, []).append(figures.region)
-        yield NotRun("；".join(f"{'、'.join(regions)}的应补助资金无法复核：{reason}"
-                              for reason, regions in reasons.items()))
+        yield _not_run("的应补助资金无法复核", [
+            (figures.region, f"{no_book}，表中也未列人均补助标准" if figures.standard is None
+             else "分担比例未知" if figures.share is None else "参保人数未知") for figures in not_run])
+
+
+def _not_run(subject: str, reasons: list[tuple[str, str]]) -> NotRun:
+    """What a check could not judge, one clause per reason with the regions it holds for:
+    '塔城市、额敏县的到位率无法计算：应到位资金无法计算（缺少…）；乌苏市的…'. A reason shared by
+    every region is said once, and no reason stands in a bracket of its own (reasons carry
+    brackets of their own)."""
+    grouped: dict[str, list[str]] = {}
+    for region, reason in reasons:
+        grouped.setdefault(reason, []).append(region)
+    return NotRun("；".join(f"{'、'.join(regions)}{subject}：{reason}" for reason, regions in grouped.items()))
 
 
 def _entitled_formula(sub, figures) -> str:
@@ -442,7 +449,7 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
     for figures in assess(sub, rules).regions:
         row = figures.funds_row
         if figures.arrival_rate is None:
-            not_run.append(f"{figures.region}（{figures.no_rate}）")
+            not_run.append((figures.region, figures.no_rate))
             continue
         unit = filer_unit(sub, "local_funds" if funds is not None else "settlement")
         declared_due = row.get("due") if row is not None else None
@@ -470,7 +477,7 @@ def arrival_rate(sub, rules) -> Iterator[Finding]:
                      "rate": figures.arrival_rate},
             evidence=Evidence(count=1, where=where), unit=unit)
     if not_run:
-        yield NotRun("到位率无法计算：" + "；".join(not_run))
+        yield _not_run("的到位率无法计算", not_run)
 
 
 def _reward_left_out_of(declared: Decimal, figures, allowed: Decimal) -> bool:
@@ -504,8 +511,7 @@ def arrival_deduction(sub, rules) -> Iterator[Finding]:
     not_run = []
     for figures in assess(sub, rules).regions:
         if figures.arrival_deduction is None:
-            reason = figures.no_rate or "应补助资金无法计算，表中也未列"
-            not_run.append(f"{figures.region}（{reason}）")
+            not_run.append((figures.region, figures.no_rate or "应补助资金无法计算，表中也未列"))
             continue
         row = figures.row
         declared = row.get("arrival_deduction") or ZERO
@@ -520,7 +526,7 @@ def arrival_deduction(sub, rules) -> Iterator[Finding]:
             basis=f"到位率{percent(figures.arrival_rate)}，扣减比例{percent(rate.value)}。",
             tolerance=tolerance(row, "arrival_deduction"))
     if not_run:
-        yield NotRun("不到位扣减资金无法复核：" + "；".join(not_run))
+        yield _not_run("的不到位扣减资金无法复核", not_run)
 
 
 @check("AR003", "实际到位资金未计入奖励补助资金", cites="内财社〔2025〕357号 第十三条",

@@ -22,3 +22,16 @@ def test_st005_says_shawan_county_and_shawan_city_are_the_same_county():
     assert "沙湾县" in shawan.condition and "沙湾市" in shawan.condition and "2021" in shawan.condition
     assert "654223" in shawan.condition and "654203" in shawan.condition
     assert "和丰县" in findings["和布克赛尔蒙古自治县"].condition
+
+
+def test_a_check_that_cannot_run_says_why_once_and_names_the_parameter_in_chinese():
+    """The published table has no 参保人数 nor shares, so no region's due can be computed: AR001
+    names the seven counties once, with the one reason once (not seven times, each inside a
+    bracket of its own); AR002 is not run for want of the deduction rate, named as a reader knows
+    it, with the key a rulebook's author writes in brackets."""
+    reasons = {s.code: s.reason for s in audit("tacheng-2020", "AR001,AR002").skipped}
+    counties = "塔城市、额敏县、乌苏市、沙湾市、托里县、裕民县、和布克赛尔蒙古自治县"
+    assert reasons["AR001"].startswith(f"{counties}的到位率无法计算：应到位资金无法计算（")
+    assert reasons["AR001"].count("应到位资金无法计算") == 1
+    assert "（" not in reasons["AR001"].split("（", 1)[1].split("）", 1)[0]  # no bracket inside a bracket
+    assert reasons["AR002"] == "规则库“xj”未设参数“地方财政补助资金不到位扣减比例”（arrival_deduction_rate）"
