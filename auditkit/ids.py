@@ -79,8 +79,9 @@ _JUNK = f"[{INVISIBLE}{SPACES}]"
 _MARKERS = "^=?\"|\"$|^'"
 _FULL_WIDTH = {**{chr(0xFF10 + d): str(d) for d in range(10)}, "Ｘ": "X", "ｘ": "x"}
 # Characters a number written plainly never has: only a number holding one (so not of the right
-# shape) can read otherwise when cleaned; a roster cleans just those (``enrollment.cascade``)
-ODD_CHARACTER = "[^0-9Xx ]"
+# shape once surrounding spaces are removed) can read otherwise when cleaned; a roster cleans
+# just those (``enrollment.cascade``). A space inside is one: 150102 19850101 0010 is read.
+ODD_CHARACTER = "[^0-9Xx]"
 
 
 def cleaned(column: str | nw.Expr) -> nw.Expr:

@@ -199,10 +199,11 @@ def test_a_cleaned_number_is_compared_with_the_same_persons_plain_records(tmp_pa
     roster-nmg-2023-clean's package with this roster:
     甲 '150102198501010010 in 150102 (01-03) and plain in 150203 (01-05): 包头市's record is
     EN004. 乙 in full-width digits in 150105 (01-04) and plain there (01-06): 呼和浩特市 EN003 1.
-    丁 with a zero-width space, resident in 150206, also an employee: 包头市 EN005. 丙, 戊 plain.
+    丁 with a zero-width space, resident in 150206, also an employee: 包头市 EN005. 丙 plain; 戊
+    written in groups with spaces (150206 19890505 0052), as a person reads it.
     呼和浩特市: 3 records, verified 2 (甲, 乙) = declared 2. 包头市: 4 records (甲, 丙, 丁, 戊),
     EN004 1, EN005 1, verified 2 = declared 2 (丙's death on June 30 does not exclude).
-    IN003: 3 numbers repaired in roster.csv. Uncleaned, 甲 and 乙 would be EN002 and 包头市
+    IN003: 4 numbers repaired in roster.csv. Uncleaned, 甲, 乙 and 戊 would be EN002 and 包头市
     would keep 甲."""
     import shutil
 
@@ -215,13 +216,13 @@ def test_a_cleaned_number_is_compared_with_the_same_persons_plain_records(tmp_pa
         f"{wide},居民,150105,2023-01-04\n150105198602020022,居民,150105,2023-01-06\n"
         "150203198703030038,居民,150203,2023-01-05\n"
         "\u200b15020619880404004X,居民,150206,2023-01-02\n15020619880404004X,职工,150206,2023-01-06\n"
-        "150206198905050052,居民,150206,\n", encoding="utf-8")
+        "150206 19890505 0052,居民,150206,\n", encoding="utf-8")
     run, errors = _findings(package, **options)
     assert errors == {("EN003", "呼和浩特市"): 1, ("EN004", "包头市"): 1, ("EN005", "包头市"): 1}
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
     assert not [f for f in run.findings if f.code == "EN002"]
     (repaired,) = [f for f in _notes(run, "IN003") if "roster.csv" in f.evidence.where]
-    assert repaired.evidence.count == 3
+    assert repaired.evidence.count == 4
 
 
 def test_roster_in_two_workbooks():
