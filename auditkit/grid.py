@@ -245,9 +245,11 @@ def _number_cell(value: float | int, places: int | None) -> Cell:
     return Cell(_cell_text(value), value, places)
 
 
-def _spread_merges(rows: list[list[Cell]], merges: list[tuple[int, int, int, int]]) -> None:
+def _spread_merges(rows: list[list], merges, blank: object = _EMPTY) -> None:
     """A merged range shows its top-left cell over all its cells (0-based, inclusive bounds):
-    a header merged over two rows is found in either. Ranges are clipped to the rows read."""
+    a header merged over two rows is found in either. Ranges are clipped to the rows read.
+    ``rows`` hold Cells, or any values (a roster's cells as python-calamine gives them, with
+    ``blank`` the value of an empty cell)."""
     for top, bottom, left, right in merges:
         if top >= len(rows) or left >= len(rows[top]):
             continue
@@ -255,7 +257,7 @@ def _spread_merges(rows: list[list[Cell]], merges: list[tuple[int, int, int, int
         for r in range(top, min(bottom, len(rows) - 1) + 1):
             row = rows[r]
             if len(row) <= right:
-                row.extend([Cell("")] * (right + 1 - len(row)))
+                row.extend([blank] * (right + 1 - len(row)))
             for c in range(left, right + 1):
                 if (r, c) != (top, left):
                     row[c] = source
@@ -551,11 +553,13 @@ def _holds_formula(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return False
 
 
-def _refuse_uncomputed(shown: str, sheet: str, cells: list[tuple[int, int, str]]) -> None:
+def _refuse_uncomputed(shown: str, sheet: str, cells: list[tuple[int, int, str]], total: int | None = None) -> None:
     """Formula cells (row, column, formula) saved without the value Excel or WPS computes would
-    read as empty: refuse, naming them (the first eight and their count) and the first formula."""
+    read as empty: refuse, naming them (the first eight and their count, ``total`` when only
+    the first are given) and the first formula."""
     names = [f"{column_letter(c)}{r}" for r, c, _ in cells]
-    listed = "、".join(names[:8]) + (f"等{len(names)}个单元格" if len(names) > 8 else "")
+    total = max(total or 0, len(names))
+    listed = "、".join(names[:8]) + (f"等{total:,}个单元格" if total > 8 else "")
     formula = cells[0][2]
     raise PackageError(
         f"{listed}是公式（如 {names[0]} 的“{formula}”），但文件中没有保存其计算结果（工作簿多由程序生成、"
@@ -658,6 +662,13 @@ class _OdsBook(_Book):
 
     def grid(self, sheet, missing):
         name = self._pick(sheet, missing)
+        rows, merges = self.cells(name)
+        _spread_merges(rows, merges)
+        return Grid(self.shown, name, _trim(rows))
+
+    def cells(self, name: str) -> tuple[list[list[Cell]], list[tuple[int, int, int, int]]]:
+        """A sheet's rows as saved (merged cells not yet spread) and its merged ranges (0-based,
+        inclusive). Refuses formulas saved without their value, naming the cells."""
         rows: list[list[Cell]] = []
         merges: list[tuple[int, int, int, int]] = []
         pending_rows = 0  # empty rows not yet known to lie between data rows
@@ -676,8 +687,7 @@ class _OdsBook(_Book):
                 rows.append(list(cells))
         if uncomputed:
             _refuse_uncomputed(self.shown, name, uncomputed)
-        _spread_merges(rows, merges)
-        return Grid(self.shown, name, _trim(rows))
+        return rows, merges
 
     def _row(self, element):
         """A row's cells, its spans (merged cells) and its formulas saved without a value."""

@@ -931,10 +931,10 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list[Input]) -> list:
+def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list[Input], notes: ReadingNotes) -> list:
     """The files (or sheets) of a roster-sized table, sniffed by ``auditkit.enrollment.sources``:
     encodings, separators, workbooks, and numbers Excel has already spoiled. Each file's SHA-256
-    goes into ``inputs`` once."""
+    goes into ``inputs`` once; what a workbook was read through goes to ``notes`` (IN003)."""
     from auditkit.enrollment.sources import references, sniff
 
     parts = []
@@ -947,7 +947,7 @@ def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list
             raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=relative or path.name)
         if file_path != path and not any((i.table, i.path) == (name, relative) for i in inputs):
             inputs.append(Input(name, relative, _sha256(file_path)))
-        parts.extend(sniff(name, file_path, sheet or None, shown))
+        parts.extend(sniff(name, file_path, sheet or None, shown, notes))
     return parts
 
 
@@ -984,7 +984,7 @@ def load_package(path: str | Path) -> Submission:
     for name, reference in sorted(manifest.tables.items()):
         try:
             if TABLES[name].large:
-                large_parts[name] = _large_parts(name, reference, path, root, inputs)
+                large_parts[name] = _large_parts(name, reference, path, root, inputs, notes)
                 large[name] = large_parts[name][0].path  # scanned by the enrollment engine, never loaded here
                 continue
             relative, _, sheet = reference.partition("#")

@@ -19,7 +19,7 @@ from pathlib import Path
 import narwhals as nw
 import polars as pl
 
-from auditkit.enrollment.sources import Part
+from auditkit.enrollment.sources import Part, spread_merges
 from auditkit.errors import PackageError, column_letter
 from auditkit.schemas import TABLES
 
@@ -54,12 +54,13 @@ def _cell_text(value) -> str | None:
 
 
 def _workbook_copy(part: Part, directory: str) -> Path:
-    """A workbook sheet of a roster as a Parquet file of text columns, from its header row on.
-    An ID cell that holds a number of 16 digits or more is refused: Excel kept 15 of them."""
+    """A workbook sheet of a roster as a Parquet file of text columns, from its header row on,
+    merged cells spread over the rows they span (``sources.spread_merges``). An ID cell that holds a number of 16 digits or more is refused: Excel kept 15 of them."""
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(str(part.path)).get_sheet_by_name(part.sheet).to_python(
         skip_empty_area=False)
+    spread_merges(rows, part.merges, part.header_line)  # as Excel shows them (noted when sniffed)
     header = [str(v).strip() if v is not None else "" for v in rows[part.header_line - 1]]
     spec = TABLES[part.table]
     names, seen = [], set()

@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from auditkit.errors import PackageError
+from auditkit.errors import PackageError, column_letter
 from auditkit.schemas import TABLES
 
 BLOCK = 1 << 22
@@ -72,6 +72,7 @@ class Part:
     encoding: str = "utf-8"  # text: utf-8 | utf-8-sig | gb18030 | utf-16
     separator: str = ","
     header_line: int = 1  # the header's line (text) or row (workbook), from 1
+    merges: tuple = ()  # workbook: the sheet's merged ranges (top, bottom, left, right; 0-based)
 
     @property
     def copied(self) -> bool:
@@ -99,14 +100,15 @@ def kind_of(path: Path) -> str:
     return "text"
 
 
-def sniff(table: str, path: Path, sheet: str | None, shown: str) -> list[Part]:
-    """The parts of one manifest reference; PackageError for what cannot be read faithfully."""
+def sniff(table: str, path: Path, sheet: str | None, shown: str, notes=None) -> list[Part]:
+    """The parts of one manifest reference; PackageError for what cannot be read faithfully.
+    ``notes`` (the package's ReadingNotes) receives what a workbook was read through (IN003)."""
     kind = kind_of(path)
     if kind == "parquet":
         _refuse_numeric_parquet(table, path, shown)
         return [Part(table, path, shown, "parquet")]
     if kind == "workbook":
-        return _workbook_parts(table, path, sheet, shown)
+        return _workbook_parts(table, path, sheet, shown, notes)
     if kind == "markup":
         raise PackageError("该文件为网页或 XML 格式的导出表，名册类大表请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后报送",
                            file=shown)
@@ -306,6 +308,15 @@ def poisson_tail(mean: float, count: int) -> float:
 
 
 # --- workbooks --------------------------------------------------------------------------------
+#
+# A sheet is read as a clerk sees it in Excel or WPS: a merged cell's value stands in every row
+# it spans (ID cells excepted: refused), a hidden sheet is left unread unless the manifest names
+# it, and formulas never computed (a workbook written by a program) are refused naming the cells.
+# The pieces are the small tables' reader's (auditkit.grid): merged ranges spread the same way,
+# uncomputed formulas refused with the same message.
+
+Merge = tuple[int, int, int, int]  # top, bottom, left, right: 0-based, inclusive
+
 
 def _workbook(path: Path, shown: str):
     from python_calamine import CalamineWorkbook
@@ -325,14 +336,65 @@ def _sheet_header(table: str, rows: list[list]) -> int | None:
     return None
 
 
-def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str) -> list[Part]:
+def _blank(value) -> bool:
+    return value is None or value == ""
+
+
+def spread_merges(rows: list[list], merges: tuple[Merge, ...], first: int) -> list[tuple[Merge, list[int]]]:
+    """Give every cell of a merged range its first cell's value, as Excel and WPS show it, in
+    ``rows`` (a sheet's values as python-calamine reads them, from A1; changed in place). From
+    row index ``first`` (the first row under the header) on, a row that holds nothing of its own
+    stays empty: a merge reaching below the table's last person makes no record. Returns each
+    range reaching below the header whose first cell holds a value, with the row indices from
+    ``first`` on that it fills."""
+    from auditkit.grid import _spread_merges
+
+    if not merges:
+        return []
+    empty = {i for i in range(first, len(rows)) if all(_blank(v) for v in rows[i])}
+    _spread_merges(rows, merges, blank="")
+    spans = []
+    for top, bottom, left, right in merges:
+        for i in range(max(top, first), min(bottom, len(rows) - 1) + 1):
+            if i in empty:
+                rows[i] = [""] * len(rows[i])
+        if bottom < first or top >= len(rows) or left >= len(rows[top]) or _blank(rows[top][left]):
+            continue
+        spans.append(((top, bottom, left, right),
+                      [i for i in range(max(top, first), min(bottom, len(rows) - 1) + 1) if i not in empty]))
+    return spans
+
+
+def _merges(sheet, path: Path, name: str, shown: str) -> tuple[Merge, ...]:
+    """A sheet's merged ranges: python-calamine's for .xlsx and .xls; for .ods, whose merges it
+    does not report, the small tables' reader's (odfpy), which also refuses formulas saved
+    without their value."""
+    ranges = sheet.merged_cell_ranges
+    if ranges is not None:
+        return tuple(sorted((top, bottom, left, right) for (top, left), (bottom, right) in ranges))
+    from auditkit.grid import _OdsBook
+
+    _rows, merges = _OdsBook(path, shown).cells(name)
+    return tuple(sorted(merges))
+
+
+def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes=None) -> list[Part]:
+    """The sheets of a workbook that hold the table: the one the manifest names, else every
+    visible sheet with the table's header. A hidden sheet with the header is read only when
+    named (IN003 names each one left unread). ``notes``: the package's ReadingNotes, for IN003."""
+    from python_calamine import SheetVisibleEnum
+
     book = _workbook(path, shown)
     names = book.sheet_names
     if sheet and sheet not in names:
         raise PackageError(f"工作簿中没有名为“{sheet}”的工作表（有：{'、'.join(names)}）", file=shown)
-    parts = []
+    hidden = {m.name: m.visible for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
+    parts, unread = [], []
     for name in [sheet] if sheet else names:
-        head = book.get_sheet_by_name(name).to_python(skip_empty_area=False, nrows=_HEADER_SEARCH)
+        data = book.get_sheet_by_name(name)
+        merges = _merges(data, path, name, shown)
+        head = data.to_python(skip_empty_area=False, nrows=_HEADER_SEARCH)
+        spread_merges(head, merges, len(head))  # a header merged over two rows is found in either
         header = _sheet_header(table, head)
         label = f"{path.name}#{name}" if not sheet else shown
         if header is None:
@@ -340,7 +402,145 @@ def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str) -> li
                 raise PackageError(f"未找到表头：前{_HEADER_SEARCH}行中没有同时含“{_labels(table)}”的一行", file=shown,
                                    sheet=name)
             continue  # a sheet of notes or of another table
-        parts.append(Part(table, path, label, "workbook", sheet=name, header_line=header))
+        if name in hidden and not sheet:
+            unread.append(name)
+            continue
+        _refuse_uncomputed_formulas(path, name, shown)
+        part = Part(table, path, label, "workbook", sheet=name, header_line=header, merges=merges)
+        _note_merges(part, data, [str(v).strip() for v in head[header - 1]], notes)
+        parts.append(part)
+    listed = "、".join(f"“{name}”" for name in unread)
     if not parts:
+        if unread:
+            raise PackageError(
+                f"工作簿中含“{_labels(table)}”等列的工作表{listed}均为隐藏工作表（在 Excel 或 WPS 中打开时看不到），"
+                f"未予读取；如确需报送其中的数据，请取消隐藏后重新报送，或在清单中写明工作表（如“{path.name}#{unread[0]}”）",
+                file=shown)
         raise PackageError(f"工作簿中没有一张工作表含“{_labels(table)}”等列", file=shown)
+    if unread and notes is not None:
+        notes.add("IN003", (
+            f"工作簿中的隐藏工作表{listed}也含{TABLES[table].label}表头，在 Excel 或 WPS 中打开时看不到，未作为"
+            f"{TABLES[table].label}读取（只读取了可见的工作表）"), table=table, file=shown, count=len(unread),
+            severity="warning", subject=f"{table}.hidden.{shown}",
+            recommendation=(f"核实隐藏工作表是否为应报送的数据：如是，在清单中写明工作表（如“{path.name}#{unread[0]}”）"
+                            "后重新审核；如系旧版或草稿，宜删除后再报送。"))
     return parts
+
+
+def _note_merges(part: Part, data, header: list[str], notes) -> None:
+    """Refuse ID cells merged over several persons' rows; note (IN003) each column whose cells
+    were filled from a merged cell, with the number of cells filled."""
+    below = [m for m in part.merges if m[1] >= part.header_line]
+    if not below:
+        return
+    rows = data.to_python(skip_empty_area=False, nrows=max(bottom for _t, bottom, _l, _r in below) + 1)
+    spans = spread_merges(rows, part.merges, part.header_line)
+    spec = TABLES[part.table]
+    ids = {i for i, h in enumerate(header) if spec.match(h) == "person_id"}
+    merged_ids = [(m, r) for m, r in spans if len(r) > 1 and ids & set(range(m[2], m[3] + 1))]
+    if merged_ids:
+        (top, bottom, left, right), _rows = merged_ids[0]
+        column = next(i for i in sorted(ids) if left <= i <= right)
+        ranges = [f"{column_letter(m[2] + 1)}{m[0] + 1}:{column_letter(m[3] + 1)}{m[1] + 1}" for m, _r in merged_ids]
+        listed = "、".join(ranges[:8]) + (f"等{len(ranges):,}处" if len(ranges) > 8 else "")
+        raise PackageError(
+            f"身份证号单元格 {listed} 为跨行合并的单元格：一个身份证号跨{len(_rows)}行，无法确定各行是哪一位参保人员；"
+            "请取消合并、在每一行填写该行人员的身份证号后重新报送",
+            file=part.path.name, sheet=part.sheet, row=top + 1,
+            column=f"{header[column]}（{column_letter(column + 1)}列）")
+    filled: dict[int, int] = {}
+    for (top, _bottom, left, right), spanned in spans:
+        for i in range(left, right + 1):
+            filled[i] = filled.get(i, 0) + sum(1 for r in spanned if (r, i) != (top, left))
+    for i, count in sorted(filled.items()):
+        if count and notes is not None:
+            name = header[i] if i < len(header) and header[i] else f"{column_letter(i + 1)}列"
+            notes.add("IN003", (
+                f"“{name}”列（{column_letter(i + 1)}列）有{count:,}个单元格属合并单元格，已按 Excel 和 WPS 的显示，"
+                "以合并单元格的值读入其跨越的各行"), table=part.table, file=part.shown, column=name, count=count,
+                subject=f"{part.table}.merged.{column_letter(i + 1)}.{part.shown}",
+                recommendation="核对合并单元格跨越的各行是否确属同一值；今后导出名册时不宜合并单元格。")
+
+
+# --- formulas never computed (a workbook written by a program) --------------------------------
+
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+
+
+def _sheet_part(archive, name: str) -> str | None:
+    """The ZIP member of a .xlsx worksheet, by its name (xl/workbook.xml and its relationships)."""
+    import posixpath
+    from xml.etree import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    ids = {s.get("name"): s.get(_RELATIONSHIP) for s in workbook.iter() if s.tag.endswith("}sheet")}
+    relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    for link in relationships:
+        if link.get("Id") == ids.get(name):
+            target = link.get("Target", "")
+            return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+    return None
+
+
+def _full_calculation_on_load(archive) -> bool:
+    """Whether the workbook asks to be computed on opening (``<calcPr fullCalcOnLoad="1">``):
+    openpyxl and XlsxWriter write it, with no value (openpyxl) or 0 (XlsxWriter) in place of
+    each formula's result; Excel and WPS drop it when they save the workbook."""
+    from xml.etree import ElementTree
+
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    return any(e.get("fullCalcOnLoad") in ("1", "true") for e in workbook.iter() if e.tag.endswith("}calcPr"))
+
+
+def _refuse_uncomputed_formulas(path: Path, name: str, shown: str) -> None:
+    """A .xlsx sheet with formula cells whose value was never computed is refused, naming the
+    first cells and their count (``auditkit.grid``'s message): read as empty, ``="150102…"``
+    would become an invalid ID and ``=DATE(2023,7,1)`` a missing date. Never computed: no
+    value saved, or any formula of a workbook that asks to be computed on opening (its saved
+    results are placeholders). A formula with a computed value is read as that value."""
+    import zipfile
+
+    from lxml import etree
+
+    from auditkit.grid import _holds_formula, _refuse_uncomputed
+
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return  # not an Office Open XML workbook (.xls): BIFF saves every formula's result
+    with archive:
+        try:
+            member = _sheet_part(archive, name)
+            info = archive.getinfo(member) if member else None
+        except (KeyError, SyntaxError):
+            return  # .ods, or a workbook python-calamine read without these parts
+        if info is None or not _holds_formula(archive, info):
+            return
+        placeholders = _full_calculation_on_load(archive)
+        cells, total, first_formula = [], 0, ""
+        with archive.open(info) as stream:
+            for _event, cell in etree.iterparse(stream, tag=f"{_MAIN}c"):
+                formula = cell.find(f"{_MAIN}f")
+                if formula is not None:
+                    value = cell.find(f"{_MAIN}v")
+                    computed = (value is not None and (value.text or cell.get("t") == "str")) or cell.find(
+                        f"{_MAIN}is") is not None
+                    if placeholders or not computed:
+                        total += 1
+                        if len(cells) < 8:
+                            reference = cell.get("r", "")
+                            letters = reference.rstrip("0123456789")
+                            cells.append((int(reference[len(letters):] or 0), _column_number(letters),
+                                          "=" + (formula.text or first_formula.lstrip("="))))
+                            first_formula = first_formula or cells[-1][2]
+                cell.clear()
+    if total:
+        _refuse_uncomputed(shown, name, cells, total)
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + ord(letter) - 64
+    return number
