@@ -937,7 +937,7 @@ def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list
     goes into ``inputs`` once; what a workbook was read through goes to ``notes`` (IN003)."""
     from auditkit.enrollment.sources import references, sniff
 
-    parts = []
+    found = []
     for written in references(reference):
         relative, _, sheet = written.partition("#")
         file_path = path if (path.is_file() and not relative) else _inside(
@@ -947,7 +947,11 @@ def _large_parts(name: str, reference: str, path: Path, root: Path, inputs: list
             raise PackageError(f"清单所列的表文件不存在（表 {name}）", file=relative or path.name)
         if file_path != path and not any((i.table, i.path) == (name, relative) for i in inputs):
             inputs.append(Input(name, relative, _sha256(file_path)))
-        parts.extend(sniff(name, file_path, sheet or None, shown, notes))
+        found.append((file_path, sheet, shown))
+    parts = []
+    for file_path, sheet, shown in found:
+        named = {s for f, s, _ in found if f == file_path and s}  # a hidden sheet named is not unread
+        parts.extend(sniff(name, file_path, sheet or None, shown, notes, named))
     return parts
 
 

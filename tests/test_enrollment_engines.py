@@ -92,6 +92,9 @@ def test_spark_connect_through_the_cli():
 # The fixtures of roster exports (tests/test_roster_exports.py): every engine, whole or in
 # buckets, must write the same JSON bytes.
 EXPORTS = [FIXTURES / name for name in ("roster-counties", "roster-unicode-text", "roster-gb18030-markers", "roster-workbooks")]
+# workbook rosters as Excel shows them (tests/test_roster_sheets.py): merged cells, a hidden
+# sheet left unread, formulas read as their computed values
+EXPORTS += [FIXTURES / "roster-sheets" / name for name in ("merged", "merged-xls", "merged-ods", "hidden", "computed")]
 
 
 def _json(tmp_path, package: Path, *extra: str) -> bytes:

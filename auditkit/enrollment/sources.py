@@ -100,15 +100,16 @@ def kind_of(path: Path) -> str:
     return "text"
 
 
-def sniff(table: str, path: Path, sheet: str | None, shown: str, notes=None) -> list[Part]:
+def sniff(table: str, path: Path, sheet: str | None, shown: str, notes=None, named: set[str] = frozenset()) -> list[Part]:
     """The parts of one manifest reference; PackageError for what cannot be read faithfully.
-    ``notes`` (the package's ReadingNotes) receives what a workbook was read through (IN003)."""
+    ``notes`` (the package's ReadingNotes) receives what a workbook was read through (IN003);
+    ``named``: the sheets of this file that the manifest names (read, so never noted unread)."""
     kind = kind_of(path)
     if kind == "parquet":
         _refuse_numeric_parquet(table, path, shown)
         return [Part(table, path, shown, "parquet")]
     if kind == "workbook":
-        return _workbook_parts(table, path, sheet, shown, notes)
+        return _workbook_parts(table, path, sheet, shown, notes, named)
     if kind == "markup":
         raise PackageError("该文件为网页或 XML 格式的导出表，名册类大表请在 Excel 或 WPS 中另存为 .xlsx 或 .csv 后报送",
                            file=shown)
@@ -344,13 +345,16 @@ def spread_merges(rows: list[list], merges: tuple[Merge, ...], first: int) -> li
     """Give every cell of a merged range its first cell's value, as Excel and WPS show it, in
     ``rows`` (a sheet's values as python-calamine reads them, from A1; changed in place). From
     row index ``first`` (the first row under the header) on, a row that holds nothing of its own
-    stays empty: a merge reaching below the table's last person makes no record. Returns each
-    range reaching below the header whose first cell holds a value, with the row indices from
-    ``first`` on that it fills."""
+    stays empty: a merge reaching below the table's last person makes no record. Below the
+    header a range spreads down its first column only: one merged across columns there is a
+    合计 or note line (or a person's value shown wide), never one value for several fields.
+    Returns each range reaching below the header whose first cell holds a value, with the row
+    indices from ``first`` on that it fills."""
     from auditkit.grid import _spread_merges
 
     if not merges:
         return []
+    merges = tuple((top, bottom, left, left if bottom >= first else right) for top, bottom, left, right in merges)
     empty = {i for i in range(first, len(rows)) if all(_blank(v) for v in rows[i])}
     _spread_merges(rows, merges, blank="")
     spans = []
@@ -365,20 +369,23 @@ def spread_merges(rows: list[list], merges: tuple[Merge, ...], first: int) -> li
     return spans
 
 
-def _merges(sheet, path: Path, name: str, shown: str) -> tuple[Merge, ...]:
+def _merges(sheet, path: Path, name: str, shown: str, opened: dict) -> tuple[Merge, ...]:
     """A sheet's merged ranges: python-calamine's for .xlsx and .xls; for .ods, whose merges it
-    does not report, the small tables' reader's (odfpy), which also refuses formulas saved
-    without their value."""
+    does not report, the small tables' reader's (odfpy, the document opened once into
+    ``opened``), which also refuses formulas saved without their value."""
     ranges = sheet.merged_cell_ranges
     if ranges is not None:
         return tuple(sorted((top, bottom, left, right) for (top, left), (bottom, right) in ranges))
     from auditkit.grid import _OdsBook
 
-    _rows, merges = _OdsBook(path, shown).cells(name)
+    if "ods" not in opened:
+        opened["ods"] = _OdsBook(path, shown)
+    _rows, merges = opened["ods"].cells(name)
     return tuple(sorted(merges))
 
 
-def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes=None) -> list[Part]:
+def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes=None,
+                    named: set[str] = frozenset()) -> list[Part]:
     """The sheets of a workbook that hold the table: the one the manifest names, else every
     visible sheet with the table's header. A hidden sheet with the header is read only when
     named (IN003 names each one left unread). ``notes``: the package's ReadingNotes, for IN003."""
@@ -389,10 +396,10 @@ def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes
     if sheet and sheet not in names:
         raise PackageError(f"工作簿中没有名为“{sheet}”的工作表（有：{'、'.join(names)}）", file=shown)
     hidden = {m.name: m.visible for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
-    parts, unread = [], []
+    parts, unread, opened = [], [], {}
     for name in [sheet] if sheet else names:
         data = book.get_sheet_by_name(name)
-        merges = _merges(data, path, name, shown)
+        merges = _merges(data, path, name, shown, opened)
         head = data.to_python(skip_empty_area=False, nrows=_HEADER_SEARCH)
         spread_merges(head, merges, len(head))  # a header merged over two rows is found in either
         header = _sheet_header(table, head)
@@ -403,14 +410,15 @@ def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes
                                    sheet=name)
             continue  # a sheet of notes or of another table
         if name in hidden and not sheet:
-            unread.append(name)
+            if name not in named:
+                unread.append(name)
             continue
         _refuse_uncomputed_formulas(path, name, shown)
         part = Part(table, path, label, "workbook", sheet=name, header_line=header, merges=merges)
         _note_merges(part, data, [str(v).strip() for v in head[header - 1]], notes)
         parts.append(part)
     listed = "、".join(f"“{name}”" for name in unread)
-    if not parts:
+    if not parts and not named:
         if unread:
             raise PackageError(
                 f"工作簿中含“{_labels(table)}”等列的工作表{listed}均为隐藏工作表（在 Excel 或 WPS 中打开时看不到），"
