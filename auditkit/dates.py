@@ -47,7 +47,7 @@ __all__ = ["DATE_PATTERNS", "FULL_WIDTH", "PLAUSIBLE_SERIALS", "TIME_SUFFIX", "Y
 YEARS = range(1900, 2100)
 
 # an optional time after the date: '2023-12-28 09:30', '2023-12-28T09:30:00.000+08:00'
-TIME_SUFFIX = r"(?:[T ]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+TIME_SUFFIX = r"(?:[T ]+[0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]+)?)?(?:Z|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
 
 DATE_PATTERNS: tuple[str, ...] = (
     r"^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})" + TIME_SUFFIX + r"$",
@@ -62,6 +62,15 @@ FULL_WIDTH = {**{chr(0xFF10 + i): str(i) for i in range(10)},
               "／": "/", "－": "-", "．": ".", "：": ":", "\u3000": " ", "Ｔ": "T", "＋": "+"}
 
 _COMPILED = tuple(re.compile(p) for p in DATE_PATTERNS)
+# What an export adds to keep a value as text, or copying adds unseen, on a date as on an ID
+# number (``auditkit.ids``): characters that carry nothing a reader sees (zero-width spaces and
+# joiners, word joiner, byte-order mark, soft hyphen, Mongolian vowel separator, direction marks;
+# NFKC keeps them), and text markers: '2023-07-01, ="2023-07-01", a quote of any kind at either end
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+QUOTES = "\"'“”‘’＂＇`"
+MARKERS = f"^[=＝]?[{QUOTES}]|[{QUOTES}]$"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
+_UNMARKED = re.compile(MARKERS)
 _EPOCH = dt.date(1899, 12, 30)  # serial 0 as Excel counts from 1900-03-01 on
 _LAST_SERIAL = 2958465  # 9999-12-31, the last date Excel knows
 
@@ -74,7 +83,7 @@ def parse_date(text: str) -> dt.date | None:
     """
     if text is None:
         return None
-    cleaned = unicodedata.normalize("NFKC", str(text)).strip()
+    cleaned = _UNMARKED.sub("", unicodedata.normalize("NFKC", _INVISIBLE.sub("", str(text))).strip()).strip()
     for pattern in _COMPILED:
         match = pattern.match(cleaned)
         if match:

@@ -23,11 +23,11 @@ from functools import lru_cache
 
 import narwhals as nw
 
+# INVISIBLE: characters that carry nothing a reader sees; MARKERS: the text markers and quotes
+# an export adds (both removed from dates the same way, ``auditkit.dates``)
+from auditkit.dates import INVISIBLE, MARKERS
 from auditkit.gbt2260 import assigned_codes
 
-# Characters that carry nothing a reader sees: zero-width spaces and joiners, word joiner,
-# byte-order mark, soft hyphen, Mongolian vowel separator, direction marks. NFKC keeps them.
-INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
 # Spaces of every width (NFKC turns most into an ASCII space), tabs and line ends.
 SPACES = "\u00a0\u3000\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u1680\t\r\n\v\f "
 
@@ -72,11 +72,12 @@ def normalised(column: str | nw.Expr) -> nw.Expr:
 
 # What Excel, WPS and information systems add to a number to keep it as text, and what
 # copying adds unseen (RULES.md IN003): removed wherever they are. NFKC would map the full-width
-# forms and spaces but keeps the zero-width characters, and no engine has NFKC anyway.
-_JUNK = f"[{INVISIBLE}{SPACES}]"
-# ="150102…" (Excel's formula trick, as a CSV keeps it), '150102… (Excel's text prefix), and a
-# quote left at either end
-_MARKERS = "^=?\"|\"$|^'"
+# forms and spaces but keeps the zero-width characters, and no engine has NFKC anyway. Hyphens
+# are how a person groups the digits (150102-19850101-0010).
+_JUNK = f"[{INVISIBLE}{SPACES}\\-－‐‑]"
+# MARKERS: ="150102…" (Excel's formula trick, as a CSV keeps it; ＝ typed full-width), '150102…
+# (Excel's text prefix, or the input method's ‘), a quote of any kind (QUOTES: ASCII, “ ” ‘ ’,
+# full-width, a backtick) left at either end
 _FULL_WIDTH = {**{chr(0xFF10 + d): str(d) for d in range(10)}, "Ｘ": "X", "ｘ": "x"}
 # Characters a number written plainly never has: only a number holding one (so not of the right
 # shape once surrounding spaces are removed) can read otherwise when cleaned; a roster cleans
@@ -88,7 +89,7 @@ def cleaned(column: str | nw.Expr) -> nw.Expr:
     """The number with text markers, invisible characters and spaces of every kind removed and
     full-width digits and Ｘ mapped to ASCII: the number a reader of the cell sees."""
     expr = nw.col(column) if isinstance(column, str) else column
-    text = expr.cast(nw.String).str.replace_all(_JUNK, "").str.replace_all(_MARKERS, "")
+    text = expr.cast(nw.String).str.replace_all(_JUNK, "").str.replace_all(MARKERS, "")
     for wide, narrow in _FULL_WIDTH.items():
         text = text.str.replace_all(wide, narrow, literal=True)
     return text

@@ -154,6 +154,10 @@ def _norm(header: str) -> str:
     header = unicodedata.normalize("NFKC", str(header))
     header = re.sub(r"\s+", "", header)
     header = re.sub(r"\((?:(?:金额)?单位[:：])?(万元|元|千元|亿元|人|万人|%|元/人|元/人/年)\)$", "", header)
+    # what a form says about how to fill a column: '参保日期（年-月-日）', '(yyyy-mm-dd)', '（文本格式）',
+    # and the asterisk of a required column
+    header = re.sub(r"^\*+|\*+$", "", header)
+    header = re.sub(r"\((?:[ymd年月日/.\-]+|(?:文本)?格式[:：]?[^)]*|文本|必填|选填)\)$", "", header, flags=re.I)
     return header.lower()
 
 

@@ -341,3 +341,117 @@ def test_mixed_encodings_are_refused_naming_the_line(tmp_path):
     wide = tmp_path / "unicode.txt"
     wide.write_bytes(("\ufeff" + "\r\n".join(lines[:10])).encode("utf-16-le"))
     assert detect_encoding(wide, "unicode.txt") == "utf-16"
+
+
+# --- forms a probe of exported rosters found (a person reads them; they are never the region's fault) --
+
+CLEAN_ROWS = ["150102198501010010,居民,150102,2023-01-03", "150105198602020022,居民,150105,2023-01-04",
+              "150203198703030038,居民,150203,2023-01-05", "15020619880404004X,职工,150206,2023-01-06",
+              "150206198905050052,居民,150206,"]
+
+
+def _package(tmp_path, rows, header="身份证号,参保险种,区划代码,参保日期", encoding="utf-8", end="\n", deaths=None):
+    """roster-nmg-2023-clean's package with its roster written otherwise: 呼和浩特市 2 and 包头市 2
+    declared, as the clean roster verifies."""
+    import shutil
+
+    package = tmp_path / "package"
+    shutil.copytree(FIXTURES / "roster-nmg-2023-clean", package)
+    (package / "roster.csv").write_bytes(end.join([header, *rows, ""]).encode(encoding))
+    if deaths is not None:
+        (package / "deaths.csv").write_text("\n".join(["身份证号,死亡日期", *deaths, ""]), encoding="utf-8")
+    return package
+
+
+def test_a_gb18030_file_whose_first_characters_also_decode_as_utf8_is_read(tmp_path):
+    """证 is D6 A4 in GB18030, which is also a valid (Hebrew) UTF-8 character: the header 证件号码
+    and a title 通辽市… (通 = CD A8) once made a clean GB18030 roster look like UTF-8 and be refused.
+    Read as GB18030: the clean roster's counts, no finding."""
+    package = _package(tmp_path, CLEAN_ROWS, header="证件号码,参保险种,区划代码,参保日期", encoding="gb18030")
+    run, errors = _findings(package)
+    assert errors == {} and {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
+    text = "通辽市2023年城乡居民参保人员名册\n身份证号,参保险种,区划代码,参保日期"
+    run, errors = _findings(_package(tmp_path / "titled", CLEAN_ROWS, header=text, encoding="gb18030"))
+    assert errors == {} and {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
+
+
+@pytest.mark.parametrize("written", ["150102198501010010.0", "150102198501010000.00"])
+def test_ids_written_with_a_decimal_part_are_refused(tmp_path, written):
+    """150102198501010010.0 passed through a number cell: a float keeps 15 or 16 digits, so the
+    number cannot be checked. Refused naming the file and the column, never counted as EN002."""
+    from auditkit.errors import PackageError
+
+    with pytest.raises(PackageError) as caught:
+        run_check(_package(tmp_path, [f"{written},居民,150102,2023-01-03", *CLEAN_ROWS[1:]]), select=["EN"])
+    assert "带小数位" in str(caught.value) and "roster.csv" in str(caught.value) and "身份证号" in str(caught.value)
+
+
+def test_county_codes_with_text_markers_or_the_county_name_are_read(tmp_path):
+    """The four residents' county cells written '150102, ="150105" (as a CSV keeps it), 150203昆都仑区
+    and 青山区(150206): each read by its six-digit code, 4 repaired (IN003), the clean counts
+    (呼和浩特市 2, 包头市 2), no EN011."""
+    rows = ["150102198501010010,居民,'150102,2023-01-03", '150105198602020022,居民,"=""150105""",2023-01-04',
+            "150203198703030038,居民,150203昆都仑区,2023-01-05", "15020619880404004X,职工,150206,2023-01-06",
+            "150206198905050052,居民,青山区(150206),"]
+    run, errors = _findings(_package(tmp_path, rows))
+    assert errors == {} and {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
+    (county,) = [f for f in _notes(run, "IN003") if "区划代码" in f.condition]
+    assert county.evidence.count == 4
+
+
+def test_a_county_code_in_scientific_notation_is_refused(tmp_path):
+    """1.50102E+11 is how Excel's General format shows the 12-digit code 150102000000: rounded to
+    six digits, 150102500000 would show 1.50103E+11 — the county cannot be known. Refused."""
+    from auditkit.errors import PackageError
+
+    rows = ["150102198501010010,居民,1.50102E+11,2023-01-03", *CLEAN_ROWS[1:]]
+    with pytest.raises(PackageError) as caught:
+        run_check(_package(tmp_path, rows), select=["EN"])
+    assert "科学计数法" in str(caught.value) and "参保地区划代码" in str(caught.value)
+
+
+def test_a_mac_csv_with_a_date_format_header_and_marked_dates(tmp_path):
+    """Lines ending in a carriage return alone (Excel for Mac's "CSV (Macintosh)"), the date column
+    headed 参保日期（年-月-日）, 呼和浩特市's second resident enrolled '2023-07-01 (a text marker) and
+    包头市's first written with a zero-width space after the date: all read. 呼和浩特市: 2 records,
+    EN010 1, verified 1 (declared 2: EN009 1); 包头市 as clean. Before, the file read as no
+    record at all, or the date column was dropped and EN010 missed."""
+    rows = ["150102198501010010,居民,150102,2023-01-03", "150105198602020022,居民,150105,'2023-07-01",
+            "150203198703030038,居民,150203,2023-01-05\u200b", *CLEAN_ROWS[3:]]
+    run, errors = _findings(_package(tmp_path, rows, header="身份证号,参保险种,区划代码,参保日期（年-月-日）", end="\r"))
+    assert errors == {("EN010", "呼和浩特市"): 1, ("EN009", "呼和浩特市"): 1}
+    assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 1, "包头市": 2}
+
+
+def test_a_listed_death_without_a_date_is_named_not_dropped(tmp_path):
+    """deaths.csv lists 150102198501010010 with no 死亡日期: whether the death fell before June 30
+    cannot be told, so the person is not excluded and the row (line 3) is named (IN002)."""
+    deaths = ["150203198703030038,2023-06-30", "150102198501010010,"]
+    run, errors = _findings(_package(tmp_path, CLEAN_ROWS, deaths=deaths))
+    assert errors == {}
+    (unread,) = _notes(run, "IN002")
+    assert unread.evidence.rows == [{"行": 3}] and "deaths.csv" in unread.evidence.where
+    assert "未填写" in unread.condition
+
+
+@pytest.mark.parametrize("engine", ["polars", "duckdb"])
+def test_timestamps_with_a_time_zone_are_read_as_dates_in_beijing(tmp_path, engine):
+    """A Parquet roster whose 参保日期 are instants in UTC: 2023-06-30 16:30 UTC is 2023-07-01
+    00:30 in Beijing, after June 30 (EN010); 2023-06-29 16:30 UTC is June 30 itself (kept).
+    呼和浩特市: 2 records, EN010 1, verified 1; declared 2: EN009 1. 包头市: 2 verified."""
+    import datetime as dt
+
+    import polars as pl
+
+    package = _package(tmp_path, CLEAN_ROWS)
+    utc = dt.timezone.utc
+    pl.DataFrame({"身份证号": [r.split(",")[0] for r in CLEAN_ROWS], "参保险种": [r.split(",")[1] for r in CLEAN_ROWS],
+                  "区划代码": [r.split(",")[2] for r in CLEAN_ROWS],
+                  "参保日期": [dt.datetime(2023, 6, 29, 16, 30, tzinfo=utc), dt.datetime(2023, 6, 30, 16, 30, tzinfo=utc),
+                           dt.datetime(2023, 1, 5, tzinfo=utc), dt.datetime(2023, 1, 6, tzinfo=utc), None]}
+                 ).write_parquet(package / "roster.parquet")
+    manifest = package / "submission.toml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('"roster.csv"', '"roster.parquet"'), encoding="utf-8")
+    run, errors = _findings(package, engine=engine)
+    assert errors == {("EN010", "呼和浩特市"): 1, ("EN009", "呼和浩特市"): 1}
+    assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 1, "包头市": 2}

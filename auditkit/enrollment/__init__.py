@@ -205,11 +205,11 @@ def _reading_notes(engine, tally: Tally, tables: dict, settings: Settings, year:
         label = TABLES[part.table].label
         if kind == "id":
             message = (f"{label}中有{count:,}个身份证号含文本标记（如开头的“'”或“=\"…\"”）、不可见字符（零宽空格等）、"
-                       "全角数字或字母、不间断空格或全角空格，已去除或转换为半角后核验，未因此剔除")
+                       "全角数字或字母、不间断空格或全角空格、分隔数字的空格或连字符，已去除或转换为半角后核验，未因此剔除")
             column = _COLUMNS["person_id"]
         else:
-            message = (f"{label}中有{count:,}条记录的参保地区划代码经修复后读取（数值格式留下的“.0”、全角数字、"
-                       "不可见字符或12位统计用区划代码），已按其6位区划代码确定所属盟市")
+            message = (f"{label}中有{count:,}条记录的参保地区划代码经修复后读取（数值格式留下的“.0”、文本标记、"
+                       "全角数字、不可见字符、12位统计用区划代码或代码旁所写的地名），已按其6位区划代码确定所属盟市")
             column = _COLUMNS["region_code"]
         notes.append(dict(code="IN003", message=message, table=part.table, file=shown, column=column, count=count,
                           subject=f"{part.table}.{kind}.{shown}"))
@@ -227,8 +227,9 @@ def _reading_notes(engine, tally: Tally, tables: dict, settings: Settings, year:
         def dated(frame, _serials=serials):
             return with_date_number(frame, "_value", "_date", _serials)
 
-        def unreadable(value, frame):
-            return nw.col("_date").is_null() & ~blank(value)
+        def unreadable(value, frame, _column=column):
+            # a death list names its rows without a date too (a person listed, no date written)
+            return nw.col("_date").is_null() & (~blank(value) if _column == "enrolled_on" else nw.lit(True))
 
         rows = engine.rows_where(part, column, unreadable, 10, prepare=dated)
         if column == "enrolled_on":
@@ -236,8 +237,9 @@ def _reading_notes(engine, tally: Tally, tables: dict, settings: Settings, year:
                        "同一人跨盟市重复参保时其记录排在参保日期已知的记录之后（EN004）")
         else:
             assumed = f"已按死亡日期不详处理：这些人员未作为{census}前死亡人员剔除（EN008）"
+        what = "不是可识别的日期" if column == "enrolled_on" else "未填写或不是可识别的日期"
         notes.append(dict(code="IN002", message=(
-            f"{TABLES[table].label}“{_COLUMNS[column]}”列有{count:,}个值不是可识别的日期（应写作2023-03-01、"
+            f"{TABLES[table].label}“{_COLUMNS[column]}”列有{count:,}个值{what}（应写作2023-03-01、"
             f"2023/3/1、2023年3月1日或20230301），未能读取；{assumed}"), table=table, file=shown,
             column=_COLUMNS[column], rows=rows, count=count, subject=f"{table}.{column}.unread.{shown}",
             recommendation="按所列行更正日期后重新报送。"))

@@ -33,7 +33,7 @@ from auditkit.enrollment.cells import (COUNTY_MALFORMED, COUNTY_MISSING, COUNTY_
                                        EMPLOYEE, RESIDENT, UNKNOWN_SCHEME, county_code, plain, scheme_of)
 from auditkit.enrollment.datecols import blank, date_statistics, with_date_number
 from auditkit.enrollment.engines import Engine
-from auditkit.enrollment.sources import Part, refuse_spoiled_ids
+from auditkit.enrollment.sources import DECIMAL, SCIENTIFIC, Part, refuse_spoiled_ids
 from auditkit.errors import PackageError
 from auditkit.gbt2260 import prefecture_of
 from auditkit.ids import MALFORMED, ODD_CHARACTER, VALID, add_id_columns, address_columns, check_value
@@ -115,8 +115,9 @@ def _refuse_spoiled(engine: Engine, frame: nw.LazyFrame, parts: list[Part]) -> i
 
     Each figure is counted where it can occur, so that no string scan runs over the whole
     column: a number ending in 000 is a valid one whose key ends in 00 and whose check
-    character is 0, or an invalid one as written; scientific notation (1.50102E+17) and odd
-    characters occur only in numbers not of the right shape (reason 2)."""
+    character is 0, or an invalid one as written; scientific notation (1.50102E+17), a decimal
+    part (150102197102020022.0) and odd characters occur only in numbers not of the right
+    shape (reason 2)."""
     if "source" not in frame.columns:
         frame = frame.with_columns(nw.lit(0, nw.Int64).alias("source"))
     reason, key, written = nw.col("id_reason"), nw.col("id_key"), nw.col("bad_id")
@@ -134,7 +135,7 @@ def _refuse_spoiled(engine: Engine, frame: nw.LazyFrame, parts: list[Part]) -> i
         counted(frame.filter((reason == VALID) & (key % 100 == 0)), zeros=check_value(key) == 0),
         counted(frame.filter(reason > ID_MISSING), zeros=written.str.ends_with("000"),
                 odd=malformed & written.str.contains(ODD_CHARACTER),
-                scientific=malformed & written.str.contains(r"[Ee]\+")),
+                scientific=malformed & (written.str.contains(r"[Ee]\+") | written.str.contains(DECIMAL.pattern))),
     ], how="vertical").group_by("source").agg(*(nw.col(n).sum() for n in FIGURES)))
     for row in stats.iter_rows(named=True):
         refuse_spoiled_ids(parts[int(row["source"])], "公民身份号码", int(row["numbers"] or 0),
@@ -171,6 +172,10 @@ def codebook(engine: Engine, roster: nw.LazyFrame, settings: Settings, tally: Ta
             raise PackageError(
                 f"参保险种应为“居民”或“职工”（resident/employee，或新农合、城镇居民医保、城镇职工基本医疗保险等），"
                 f"名册中有{records:,}条记录为“{written_scheme or '（空）'}”", file=part.shown, column="险种")
+        if SCIENTIFIC.match(written_code or ""):  # 1.50102E+11: Excel rounded the code to six digits
+            raise PackageError(f"参保地区划代码为科学计数法数值（“{written_code}”，{records:,}条记录），末几位已被 Excel "
+                               "舍入，无法确定所属旗县区；请将该列设为文本格式后重新导出", file=part.shown,
+                               column="参保地区划代码")
         settle, county, repaired = settlement_of(written_code, settings)
         if repaired:
             tally.add(tally.repaired, ("county", part.shown), records)
@@ -313,8 +318,9 @@ def person_set(engine: Engine, parts: list[Part], settings: Settings, codes: nw.
             stats = {k: int(v or 0) for k, v in stats.row(0, named=True).items()}
             frame = with_date_number(frame, "died_on", "_died", _serial_column(tally, part, "died_on", stats))
             read = nw.col("_died")
-            unread = (read.is_null() & ~blank("died_on")) if not frame.collect_schema()["died_on"].is_temporal() \
-                else nw.lit(False)
+            # a date written that is not one, or none written for a listed person: not excluded, named (IN002)
+            unread = read.is_null() & (~blank("person_id") if frame.collect_schema()["died_on"].is_temporal()
+                                       else ~blank("died_on") | ~blank("person_id"))
             columns += [read.alias("died"), unread.alias("date_unread")]
         frame = frame.select(columns)
         listed = add_id_columns(frame, "person_id", settings.census_day, codes)

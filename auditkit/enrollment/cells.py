@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from auditkit.ids import INVISIBLE, SPACES
+from auditkit.ids import INVISIBLE, MARKERS, SPACES
 
 RESIDENT, EMPLOYEE, UNKNOWN_SCHEME = 1, 2, 0
 
@@ -61,16 +61,20 @@ COUNTY_REASONS = {
     COUNTY_UNASSIGNED: "参保地区划代码从未赋码",
     COUNTY_OUTSIDE: "参保地区划代码不属本辖区",
 }
-_COUNTY = re.compile(r"^([0-9]{6})(?:\.0+|[0-9]{3}|[0-9]{6})?$")
+_COUNTY = re.compile(r"^([0-9]{6})(?:[0-9]{3}|[0-9]{6})?(?:\.0+)?$")
+# one code with the county's name beside it: 150102新城区, 150102-新城区, 新城区(150102)
+_NAMED = re.compile(r"^[^0-9]*?([0-9]{6})[^0-9]*$")
+_MARKED = re.compile(MARKERS)
 
 
 def county_code(written: str | None) -> tuple[str | None, bool]:
     """The six-digit county code a cell holds, or None, and whether it had to be repaired to be
     read (anything beyond surrounding ASCII spaces: ``150102.0`` from a number cell, full-width
-    digits, invisible characters, a 9- or 12-digit 统计用区划代码)."""
+    digits, invisible characters, Excel's text markers '150102 and ="150102", a 9- or 12-digit
+    统计用区划代码, the county's name written beside its code)."""
     text = (written or "").strip(" ")
-    cleaned = plain(text)
-    match = _COUNTY.match(cleaned)
+    cleaned = _MARKED.sub("", plain(text))
+    match = _COUNTY.match(cleaned) or _NAMED.match(cleaned)
     if not match:
         return None, False
     return match.group(1), match.group(1) != text

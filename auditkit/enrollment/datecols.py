@@ -4,9 +4,10 @@
 that matches in full, a year in 1900–2099 and a date that exists. ``with_date_number`` is the
 same reading in Narwhals (Polars, DuckDB, Spark), adding a column of YYYYMMDD integers or null:
 
-1. the characters NFKC changes that matter here are mapped (``auditkit.dates.FULL_WIDTH``, and
-   every kind of space to an ASCII one), and surrounding whitespace is removed as ``str.strip``
-   removes it;
+1. invisible characters are removed, the characters NFKC changes that matter here are mapped
+   (``auditkit.dates.FULL_WIDTH``, and every kind of space to an ASCII one), surrounding
+   whitespace is removed as ``str.strip`` removes it, then an export's text markers
+   (``auditkit.dates.MARKERS``: '2023-07-01, ="2023-07-01") and the whitespace inside them;
 2. the text must match one of ``DATE_PATTERNS`` in full;
 3. the time after the date is dropped, every run of non-digits becomes one ``-``, and the year,
    month and day are cut from that by their lengths (``2023-3-1``, ``2023-12-28``, or the eight
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import narwhals as nw
 
-from auditkit.dates import DATE_PATTERNS, FULL_WIDTH, PLAUSIBLE_SERIALS, TIME_SUFFIX, YEARS
+from auditkit.dates import DATE_PATTERNS, FULL_WIDTH, INVISIBLE, MARKERS, PLAUSIBLE_SERIALS, TIME_SUFFIX, YEARS
 
 # What NFKC turns into an ASCII space (besides U+3000 of FULL_WIDTH), and what str.strip then
 # removes at either end.
@@ -34,14 +35,16 @@ _STRIPPED = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u1680\u2028\u2029"
 _EDGES = f"^[{_STRIPPED}]+|[{_STRIPPED}]+$"
 _TIME_AT_END = TIME_SUFFIX[:-1] + "$"  # the optional time suffix, made mandatory, at the end
 _SERIAL = r"^[0-9]{1,7}(\.0)?$"
+CHINA = "Asia/Shanghai"  # the time zone whose calendar day a timestamp with a zone is read in
 _EPOCH_1970 = 25569  # the serial of 1970-01-01
 
 
 def _normalised(text: nw.Expr) -> nw.Expr:
+    text = text.str.replace_all(f"[{INVISIBLE}]", "")
     for wide, narrow in FULL_WIDTH.items():
         text = text.str.replace_all(wide, narrow, literal=True)
     text = text.str.replace_all(f"[{_NFKC_SPACES}]", " ")
-    return text.str.replace_all(_EDGES, "")
+    return text.str.replace_all(_EDGES, "").str.replace_all(MARKERS, "").str.replace_all(_EDGES, "")
 
 
 def _digits(text: nw.Expr) -> nw.Expr:
@@ -154,6 +157,9 @@ def with_date_number(frame: nw.LazyFrame, column: str, out: str, serials: bool =
     finish in minutes on a 20-row roster)."""
     dtype = frame.collect_schema()[column]
     expr = nw.col(column)
+    if isinstance(dtype, nw.Datetime) and dtype.time_zone and frame.implementation.is_polars():
+        # an instant (UTC, say): its date in Beijing (DuckDB's connection is set to that zone)
+        expr = expr.dt.convert_time_zone(CHINA)
     if dtype.is_temporal():
         return frame.with_columns((expr.dt.year().cast(nw.Int64) * 10000 + expr.dt.month().cast(nw.Int64) * 100
                                    + expr.dt.day().cast(nw.Int64)).alias(out))

@@ -28,13 +28,16 @@ _counter = itertools.count()
 
 
 def _utf8_copy(part: Part, directory: str) -> Path:
-    """A text part re-encoded to UTF-8 from its header line on, streamed block by block."""
+    """A text part re-encoded to UTF-8 from its header line on, streamed block by block; lines
+    that end in a carriage return alone (``Part.cr_only``) end in a line feed."""
     target = Path(directory) / f"part{next(_counter)}.csv"
     with part.path.open("r", encoding=part.encoding, newline="") as source, \
             target.open("w", encoding="utf-8", newline="") as out:
         for _ in range(part.header_line - 1):
             source.readline()
         for block in iter(lambda: source.read(1 << 22), ""):
+            if part.cr_only:
+                block = block.replace("\r", "\n")
             out.write(block.lstrip("\ufeff") if out.tell() == 0 else block)
     return target
 
@@ -233,6 +236,8 @@ class DuckDBEngine(Engine):
         self.connection = duckdb.connect()
         self.connection.execute(f"SET temp_directory = '{self.workdir}'")
         self.connection.execute("SET preserve_insertion_order = false")
+        # a timestamp with a time zone is read as a date in Beijing (datecols.with_date_number)
+        self.connection.execute("SET TimeZone = 'Asia/Shanghai'")
 
     def _scan(self, path: Path, kind: str, separator: str) -> nw.LazyFrame:
         if kind == "parquet":

@@ -41,6 +41,9 @@ _HEADER_SEARCH = 30  # lines (or rows) looked at for the header
 SEPARATORS = (",", "\t", ";", "|")
 # an ID column that passed through a spreadsheet as numbers: 1.50102E+17
 SCIENTIFIC = re.compile(r"^\s*\d(\.\d+)?[eE]\+?\d+\s*$")
+# A number that passed through a number cell and was written with its decimal part
+# (150102197102020022.0): a float keeps 15 or 16 significant digits, so its last ones are lost
+DECIMAL = re.compile(r"^\s*\d{15,}\.\d*\s*$")
 # two CJK characters in UTF-8: in a file read as GB18030, a line holding them that decodes as
 # UTF-8 is a line written in another encoding
 _UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
@@ -72,13 +75,15 @@ class Part:
     encoding: str = "utf-8"  # text: utf-8 | utf-8-sig | gb18030 | utf-16
     separator: str = ","
     header_line: int = 1  # the header's line (text) or row (workbook), from 1
+    cr_only: bool = False  # text: lines end in a carriage return alone (Excel for Mac's "CSV (Macintosh)")
     merges: tuple = ()  # workbook: the sheet's merged ranges (top, bottom, left, right; 0-based)
 
     @property
     def copied(self) -> bool:
-        """Whether an engine reads a copy (UTF-8, from the header on) instead of the file."""
+        """Whether an engine reads a copy (UTF-8, from the header on, lines ending in a line
+        feed) instead of the file."""
         return self.format == "workbook" or (self.format == "text" and (
-            self.encoding not in ("utf-8", "utf-8-sig") or self.header_line > 1))
+            self.encoding not in ("utf-8", "utf-8-sig") or self.header_line > 1 or self.cr_only))
 
 
 def references(written: str) -> list[str]:
@@ -118,7 +123,8 @@ def sniff(table: str, path: Path, sheet: str | None, shown: str, notes=None, nam
     encoding = detect_encoding(path, shown)
     lines = _head_lines(path, encoding)
     header_line, separator = _find_header(table, lines, shown)
-    part = Part(table, path, shown, "text", encoding=encoding, separator=separator, header_line=header_line)
+    part = Part(table, path, shown, "text", encoding=encoding, separator=separator, header_line=header_line,
+                cr_only=_cr_only(path, encoding))
     _refuse_scientific_ids(part, lines)
     return [part]
 
@@ -139,15 +145,23 @@ def detect_encoding(path: Path, shown: str) -> str:
         encoding = "utf-8-sig"
     else:
         try:
-            head.decode("utf-8")
-            encoding = "utf-8"
+            encoding = "utf-8" if _plausible_utf8(head.decode("utf-8")) else "gb18030"
         except UnicodeDecodeError as exc:
             cut = exc.start >= len(head) - 3 and len(head) == _SAMPLE_BYTES
+            before = head[:exc.start].decode("utf-8")
             # Chinese already read as UTF-8 before the first foreign byte: a UTF-8 file with
             # something else pasted in (refused below, naming the line), not a GB18030 one
-            encoding = "utf-8" if cut or not head[:exc.start].isascii() else "gb18030"
+            encoding = "utf-8" if (cut or not before.isascii()) and _plausible_utf8(before) else "gb18030"
     _check_whole_file(path, encoding, shown)
     return encoding
+
+
+def _plausible_utf8(text: str) -> bool:
+    """Whether text decoded as UTF-8 reads as a Chinese office's text: its non-ASCII characters
+    are Chinese, punctuation or other characters of three UTF-8 bytes (U+0800 up), or Latin-1
+    signs (·, ×, °, a no-break space). GB18030 read as UTF-8 decodes, when it decodes at all,
+    to two-byte characters between: 证 (D6 A4) reads as a Hebrew accent, 通 (CD A8) as ͨ."""
+    return all(ord(c) < 0x80 or 0xA0 <= ord(c) <= 0xFF or ord(c) >= 0x800 for c in text)
 
 
 _NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030（GBK）", "utf-16": "UTF-16（Unicode 文本）"}
@@ -190,6 +204,14 @@ def _refuse_mixed(shown: str, encoding: str, line: int) -> None:
     raise PackageError(
         f"文件按{_NAMES[encoding]}编码读取，但第{line:,}行起有不属于该编码的字符（文件中混有不同编码的内容）；"
         "请在 Excel 或 WPS 中打开后统一另存为 UTF-8 或 GB18030 编码的 CSV 后重新报送", file=shown, row=line)
+
+
+def _cr_only(path: Path, encoding: str) -> bool:
+    """Whether the file's lines end in a carriage return alone: the engines' CSV readers would
+    read such a file as one line, so it is read through a copy whose lines end in line feeds."""
+    with path.open("r", encoding=encoding, newline="") as handle:
+        text = handle.read(_SAMPLE_BYTES)
+    return "\r" in text and "\n" not in text
 
 
 def _head_lines(path: Path, encoding: str) -> list[str]:
@@ -248,8 +270,9 @@ def _refuse_scientific_ids(part: Part, lines: list[str]) -> None:
     numbers = zeros = 0
     for number, row in enumerate(rows[1:], start=part.header_line + 1):
         for i in positions:
-            if i < len(row) and SCIENTIFIC.match(row[i]):
-                raise PackageError(_SPOILED.format(written=f"科学计数法数值（“{row[i].strip()}”）"),
+            if i < len(row) and (SCIENTIFIC.match(row[i]) or DECIMAL.match(row[i])):
+                form = "科学计数法数值" if SCIENTIFIC.match(row[i]) else "带小数位的数值"
+                raise PackageError(_SPOILED.format(written=f"{form}（“{row[i].strip()}”）"),
                                    file=part.shown, row=number, column=header[i])
             if i < len(row) and row[i].strip():
                 numbers += 1
@@ -278,15 +301,16 @@ def _refuse_numeric_parquet(table: str, path: Path, shown: str) -> None:
 
 def refuse_spoiled_ids(part: Part, column: str, records: int, zeros: int, scientific: int) -> None:
     """Refuse a part whose ID column shows Excel's 15-digit damage over the whole file:
-    any number written as 1.50102E+17, or far more 18-digit numbers ending in 000 than chance
+    any number written as 1.50102E+17 or with a decimal part (150102197102020022.0;
+    ``scientific`` counts both), or far more 18-digit numbers ending in 000 than chance
     allows. A number's last three characters are two digits of the sequence code and the check
     character, so about 1 in 1,100 real numbers ends in 000 (taken as 1 in 1,000); Excel keeps
     15 significant digits, so every number that passed through a number cell ends in 000. The
     part is refused when the count of such numbers is one that chance would give less than once
     in a million rosters (a Poisson tail), and at least 4."""
     if scientific:
-        raise PackageError(_SPOILED.format(written=f"科学计数法数值（{scientific:,}条）"), file=part.shown,
-                           column=column)
+        raise PackageError(_SPOILED.format(written=f"科学计数法或带小数位的数值（{scientific:,}条）"),
+                           file=part.shown, column=column)
     if zeros >= 4 and poisson_tail(records / 1000, zeros) < 1e-6:
         raise PackageError(
             f"身份证号列有{zeros:,}个号码（共{records:,}个）以“000”结尾，远多于正常情况（约千分之一）："
