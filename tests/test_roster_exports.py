@@ -317,8 +317,9 @@ def test_another_jurisdiction_counts_persons_without_money(tmp_path):
 
 def test_mixed_encodings_are_refused_naming_the_line(tmp_path):
     """A UTF-8 roster of 5,000 lines (far past the 64 KiB sample) with line 4,001 pasted in
-    GB18030, and a GB18030 roster with line 3 in UTF-8: each refused naming the file and that
-    line. A clean GB18030 file and a UTF-16 one are read."""
+    GB18030, a GB18030 roster with line 3 in UTF-8, and one whose line 250 is ASCII with a
+    no-break space in UTF-8: each refused naming the file and that line. A clean GB18030 file
+    and a UTF-16 one are read."""
     from auditkit.enrollment.sources import detect_encoding
     from auditkit.errors import PackageError
 
@@ -330,7 +331,11 @@ def test_mixed_encodings_are_refused_naming_the_line(tmp_path):
     gb = tmp_path / "gb.csv"
     gb.write_bytes(b"".join((line + "\n").encode("utf-8" if number == 3 else "gb18030")
                             for number, line in enumerate(lines[:10], start=1)))
-    for path, line in ((utf8, 4001), (gb, 3)):
+    # a line holding only ASCII and a no-break space typed in UTF-8 (C2 A0, which GB18030 reads as 聽)
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_bytes(b"".join((line + ("\u00a0" if number == 250 else "") + "\n").encode(
+        "utf-8" if number == 250 else "gb18030") for number, line in enumerate(lines[:300], start=1)))
+    for path, line in ((utf8, 4001), (gb, 3), (spaced, 250)):
         with pytest.raises(PackageError) as caught:
             detect_encoding(path, path.name)
         assert caught.value.row == line and caught.value.file == path.name, str(caught.value)

@@ -44,9 +44,11 @@ SCIENTIFIC = re.compile(r"^\s*\d(\.\d+)?[eE]\+?\d+\s*$")
 # A number that passed through a number cell and was written with its decimal part
 # (150102197102020022.0): a float keeps 15 or 16 significant digits, so its last ones are lost
 DECIMAL = re.compile(r"^\s*\d{15,}\.\d*\s*$")
-# two CJK characters in UTF-8: in a file read as GB18030, a line holding them that decodes as
-# UTF-8 is a line written in another encoding
-_UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}")
+# two CJK characters in UTF-8, or a space or invisible character as UTF-8 writes it (no-break
+# U+00A0, ideographic U+3000, zero-width U+200B–U+200F, a byte-order mark): in a file read as
+# GB18030, a line holding them that decodes as UTF-8 is a line written in another encoding
+# (C2 A0 also reads as GB18030's 聽, which no roster line holds alone)
+_UTF8_CJK = re.compile(rb"(?:[\xe4-\xe9][\x80-\xbf]{2}){2}|\xc2\xa0|\xe3\x80\x80|\xe2\x80[\x8b-\x8f]|\xef\xbb\xbf")
 
 
 # The columns a header row must name for the table to be read (the roster's are checked again,
