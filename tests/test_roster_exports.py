@@ -378,6 +378,10 @@ def test_a_gb18030_file_whose_first_characters_also_decode_as_utf8_is_read(tmp_p
     text = "通辽市2023年城乡居民参保人员名册\n身份证号,参保险种,区划代码,参保日期"
     run, errors = _findings(_package(tmp_path / "titled", CLEAN_ROWS, header=text, encoding="gb18030"))
     assert errors == {} and {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
+    # and a UTF-8 roster whose names are Cyrillic (two-byte characters) stays UTF-8: it has Chinese too
+    named = _package(tmp_path / "named", [r + ",Иванов" for r in CLEAN_ROWS], header="身份证号,参保险种,区划代码,参保日期,姓名")
+    run, errors = _findings(named)
+    assert errors == {} and {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2, "包头市": 2}
 
 
 @pytest.mark.parametrize("written", ["150102198501010010.0", "150102198501010000.00"])

@@ -159,11 +159,13 @@ def detect_encoding(path: Path, shown: str) -> str:
 
 
 def _plausible_utf8(text: str) -> bool:
-    """Whether text decoded as UTF-8 reads as a Chinese office's text: its non-ASCII characters
-    are Chinese, punctuation or other characters of three UTF-8 bytes (U+0800 up), or Latin-1
+    """Whether text decoded as UTF-8 reads as a Chinese office's text: it holds Chinese
+    characters, or its non-ASCII characters are all of three UTF-8 bytes (U+0800 up) or Latin-1
     signs (·, ×, °, a no-break space). GB18030 read as UTF-8 decodes, when it decodes at all,
-    to two-byte characters between: 证 (D6 A4) reads as a Hebrew accent, 通 (CD A8) as ͨ."""
-    return all(ord(c) < 0x80 or 0xA0 <= ord(c) <= 0xFF or ord(c) >= 0x800 for c in text)
+    to two-byte characters between and almost never to Chinese: 证 (D6 A4) reads as a Hebrew
+    accent, 通 (CD A8) as ͨ. (A UTF-8 roster with Cyrillic names has Chinese scheme words.)"""
+    return any("\u4e00" <= c <= "\u9fff" for c in text) or all(
+        ord(c) < 0x80 or 0xA0 <= ord(c) <= 0xFF or ord(c) >= 0x800 for c in text)
 
 
 _NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "gb18030": "GB18030（GBK）", "utf-16": "UTF-16（Unicode 文本）"}
