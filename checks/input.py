@@ -178,3 +178,16 @@ def funding_levels(sub, rules) -> Iterator[Finding]:
     never assessed. The finding names the columns read and those set aside.
     """
     yield from findings_of(sub, "IN004", "核实数据包的资金层级（funding_level）与本表所读的列一致。")
+
+
+@check("IN005", "工作簿中有未读取的隐藏工作表", cites=CITES, severity="warning", programs=PROGRAMS)
+def hidden_sheets(sub, rules) -> Iterator[Finding]:
+    """名册等大表以工作簿报送、清单未指明工作表的，只读取打开时可见的工作表；隐藏的工作表含该表表头的，不予读取，应列明各表名及读取方法。
+
+    A clerk opening the workbook in Excel or WPS does not see a hidden or very hidden sheet, and
+    persons in it (last year's sheet, a draft) would otherwise count against the region as
+    duplicates (EN003). The finding names each sheet left unread and how to have it read: name it
+    in the manifest (``roster = ["名册.xlsx", "名册.xlsx#旧版"]``). A sheet named there is read
+    (docs/decisions.md, issue 12).
+    """
+    yield from findings_of(sub, "IN005", "核实隐藏工作表是否为应报送的数据：如是，在清单中写明工作表后重新审核；如系旧版或草稿，宜删除后再报送。")

@@ -29,8 +29,8 @@ def _findings(package: Path):
     return run, errors
 
 
-def _in003(run) -> dict[str, tuple[int, str]]:
-    return {f.evidence.where: (f.evidence.count, f.severity) for f in run.findings if f.code == "IN003"}
+def _noted(run, code: str = "IN003") -> dict[str, tuple[int, str]]:
+    return {f.evidence.where: (f.evidence.count, f.severity) for f in run.findings if f.code == code}
 
 
 def _manifest(package: Path, roster: str) -> None:
@@ -63,7 +63,7 @@ def test_merged_cells_stand_in_every_row_they_span(package):
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 5, "包头市": 1}
     suffix = package.partition("-")[2] or "xlsx"
     sheet = f"名册.{suffix}#参保人员名册"
-    assert _in003(run) == {f"{sheet} “险种”列": (7, "info"), f"{sheet} “参保地区划代码”列": (5, "info"),
+    assert _noted(run) == {f"{sheet} “险种”列": (7, "info"), f"{sheet} “参保地区划代码”列": (5, "info"),
                            f"{sheet} “参保日期”列": (2, "info")}
     result = roster_result(load_package(SHEETS / package), load_rulebook("nmg"))
     assert {name: r.records for name, r in result.regions.items() if r.records} == {"呼和浩特市": 5, "包头市": 3}
@@ -101,7 +101,7 @@ def test_a_merge_reaching_below_the_last_person_makes_no_record(tmp_path):
     run, errors = _findings(package)
     assert errors == {}
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 2}
-    assert _in003(run) == {"名册.xlsx#名册 “参保地区划代码”列": (1, "info")}
+    assert _noted(run) == {"名册.xlsx#名册 “参保地区划代码”列": (1, "info")}
 
 
 # --- hidden sheets ------------------------------------------------------------------------------
@@ -111,28 +111,28 @@ def test_hidden_sheets_are_not_read_unless_named(package):
     """名册 (visible) holds six persons of 150102 enrolled 2023-03-01; 旧版 (hidden) last year's
     three of them, 草稿 (very hidden; hidden in .ods) two; 说明 has no roster header. A clerk
     sees 名册 only: 6 records, all kept; declared 9 (the hidden sheet's three counted again):
-    EN009 3. One warning (IN003) names the two sheets left unread; no EN003 from them."""
+    EN009 3. One warning (IN005) names the two sheets left unread; no EN003 from them."""
     run, errors = _findings(SHEETS / package)
     assert errors == {("EN009", "呼和浩特市"): 3}
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 6}
     suffix = "ods" if package.endswith("ods") else "xlsx"
-    assert _in003(run) == {f"名册.{suffix}": (2, "warning")}
-    note = next(f for f in run.findings if f.code == "IN003")
+    assert _noted(run, "IN005") == {f"名册.{suffix}": (2, "warning")} and not _noted(run)
+    note = next(f for f in run.findings if f.code == "IN005")
     assert "“旧版”、“草稿”" in note.condition and f"名册.{suffix}#旧版" in note.recommendation
 
 
 def test_a_hidden_sheet_named_in_the_manifest_is_read(tmp_path):
     """roster = ["名册.xlsx", "名册.xlsx#旧版"]: 名册's six persons and 旧版's three (enrolled
     2022-03-01, the same numbers as 名册's first three): 9 records, EN003 3, verified 6;
-    declared 9: EN009 3. Only 草稿 is left unread (IN003, 1)."""
+    declared 9: EN009 3. Only 草稿 is left unread (IN005, 1)."""
     package = tmp_path / "package"
     shutil.copytree(SHEETS / "hidden", package)
     _manifest(package, '["名册.xlsx", "名册.xlsx#旧版"]')
     run, errors = _findings(package)
     assert errors == {("EN003", "呼和浩特市"): 3, ("EN009", "呼和浩特市"): 3}
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 6}
-    assert _in003(run) == {"名册.xlsx": (1, "warning")}
-    assert "“草稿”" in next(f for f in run.findings if f.code == "IN003").condition
+    assert _noted(run, "IN005") == {"名册.xlsx": (1, "warning")}
+    assert "“草稿”" in next(f for f in run.findings if f.code == "IN005").condition
 
 
 def test_a_workbook_whose_roster_sheets_are_all_hidden_is_refused(tmp_path):

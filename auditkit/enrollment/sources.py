@@ -109,7 +109,7 @@ def kind_of(path: Path) -> str:
 
 def sniff(table: str, path: Path, sheet: str | None, shown: str, notes=None, named: set[str] = frozenset()) -> list[Part]:
     """The parts of one manifest reference; PackageError for what cannot be read faithfully.
-    ``notes`` (the package's ReadingNotes) receives what a workbook was read through (IN003);
+    ``notes`` (the package's ReadingNotes) receives what a workbook was read through (IN003, IN005);
     ``named``: the sheets of this file that the manifest names (read, so never noted unread)."""
     kind = kind_of(path)
     if kind == "parquet":
@@ -416,7 +416,7 @@ def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes
                     named: set[str] = frozenset()) -> list[Part]:
     """The sheets of a workbook that hold the table: the one the manifest names, else every
     visible sheet with the table's header. A hidden sheet with the header is read only when
-    named (IN003 names each one left unread). ``notes``: the package's ReadingNotes, for IN003."""
+    named (IN005 names each one left unread). ``notes``: the package's ReadingNotes."""
     from python_calamine import SheetVisibleEnum
 
     book = _workbook(path, shown)
@@ -454,10 +454,10 @@ def _workbook_parts(table: str, path: Path, sheet: str | None, shown: str, notes
                 file=shown)
         raise PackageError(f"工作簿中没有一张工作表含“{_labels(table)}”等列", file=shown)
     if unread and notes is not None:
-        notes.add("IN003", (
+        notes.add("IN005", (
             f"工作簿中的隐藏工作表{listed}也含{TABLES[table].label}表头，在 Excel 或 WPS 中打开时看不到，未作为"
             f"{TABLES[table].label}读取（只读取了可见的工作表）"), table=table, file=shown, count=len(unread),
-            severity="warning", subject=f"{table}.hidden.{shown}",
+            subject=f"{table}.hidden.{shown}",
             recommendation=(f"核实隐藏工作表是否为应报送的数据：如是，在清单中写明工作表（如“{path.name}#{unread[0]}”）"
                             "后重新审核；如系旧版或草稿，宜删除后再报送。"))
     return parts
