@@ -500,8 +500,6 @@ def _note_merges(part: Part, data, header: list[str], notes) -> None:
 
 # --- formulas never computed (a workbook written by a program) --------------------------------
 
-_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-_RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
 def _sheet_part(archive, name: str) -> str | None:
@@ -510,7 +508,8 @@ def _sheet_part(archive, name: str) -> str | None:
     from xml.etree import ElementTree
 
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    ids = {s.get("name"): s.get(_RELATIONSHIP) for s in workbook.iter() if s.tag.endswith("}sheet")}
+    ids = {s.get("name"): next((v for k, v in s.attrib.items() if k.endswith("}id")), None)
+           for s in workbook.iter() if s.tag.endswith("}sheet")}  # r:id, transitional or strict
     relationships = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     for link in relationships:
         if link.get("Id") == ids.get(name):
@@ -556,12 +555,13 @@ def _refuse_uncomputed_formulas(path: Path, name: str, shown: str) -> None:
         placeholders = _full_calculation_on_load(archive)
         cells, total, first_formula = [], 0, ""
         with archive.open(info) as stream:
-            for _event, cell in etree.iterparse(stream, tag=f"{_MAIN}c"):
-                formula = cell.find(f"{_MAIN}f")
+            # any namespace: transitional or strict Office Open XML, with or without a prefix
+            for _event, cell in etree.iterparse(stream, tag="{*}c"):
+                formula = cell.find("{*}f")
                 if formula is not None:
-                    value = cell.find(f"{_MAIN}v")
+                    value = cell.find("{*}v")
                     computed = (value is not None and (value.text or cell.get("t") == "str")) or cell.find(
-                        f"{_MAIN}is") is not None
+                        "{*}is") is not None
                     if placeholders or not computed:
                         total += 1
                         if len(cells) < 8:
