@@ -106,16 +106,17 @@ def test_a_merge_reaching_below_the_last_person_makes_no_record(tmp_path):
 
 # --- hidden sheets ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("package", ["hidden", "hidden-ods"])
+@pytest.mark.parametrize("package", ["hidden", "hidden-xls", "hidden-ods"])
 def test_hidden_sheets_are_not_read_unless_named(package):
     """名册 (visible) holds six persons of 150102 enrolled 2023-03-01; 旧版 (hidden) last year's
-    three of them, 草稿 (very hidden; hidden in .ods) two; 说明 has no roster header. A clerk
+    three of them, 草稿 (very hidden; hidden in .ods) two; 说明 has no roster header (the same
+    workbook also as LibreOffice saves it in .xls and .ods). A clerk
     sees 名册 only: 6 records, all kept; declared 9 (the hidden sheet's three counted again):
     EN009 3. One warning (IN005) names the two sheets left unread; no EN003 from them."""
     run, errors = _findings(SHEETS / package)
     assert errors == {("EN009", "呼和浩特市"): 3}
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 6}
-    suffix = "ods" if package.endswith("ods") else "xlsx"
+    suffix = package.partition("-")[2] or "xlsx"
     assert _noted(run, "IN005") == {f"名册.{suffix}": (2, "warning")} and not _noted(run)
     note = next(f for f in run.findings if f.code == "IN005")
     assert "“旧版”、“草稿”" in note.condition and f"名册.{suffix}#旧版" in note.recommendation
@@ -153,19 +154,22 @@ def test_a_workbook_whose_roster_sheets_are_all_hidden_is_refused(tmp_path):
 
 # --- formulas -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("package, cells", [("uncomputed", ("A4", "D5")), ("placeholder", ("A2", "D3"))])
+@pytest.mark.parametrize("package, cells", [("uncomputed", ("A4", "D5")), ("placeholder", ("A2", "D3")),
+                                            ("uncomputed-ods", ("A2", "D3"))])
 def test_formulas_never_computed_are_refused(package, cells):
     """uncomputed (openpyxl, title and 填报单位 lines above the header): 张甲's number written
     ="150102…" in A4 and 张乙's date =DATE(2023,7,1) in D5, saved without values. placeholder
     (XlsxWriter, header on row 1): the same formulas saved with 0 in place of each value, the
-    workbook asking to be computed on opening. Read as they are, the number would be an invalid
+    workbook asking to be computed on opening. uncomputed-ods (odfpy, header on row 1): the same
+    formulas without office:value. Read as they are, the number would be an invalid
     ID (EN001, 512 元) and the date missing (EN010 missed). Refused naming the cells, their count
     and the first formula, saying to open and save the workbook in Excel or WPS."""
     with pytest.raises(PackageError) as refused:
         load_package(SHEETS / package)
     error = refused.value
     first = cells[0]
-    assert (error.file, error.sheet, error.row, error.column) == ("名册.xlsx", "名册", int(first[1:]), "A")
+    suffix = "ods" if package.endswith("ods") else "xlsx"
+    assert (error.file, error.sheet, error.row, error.column) == (f"名册.{suffix}", "名册", int(first[1:]), "A")
     assert error.message.startswith(f"{cells[0]}、{cells[1]}是公式")
     assert "=\"150102" in error.message and "Excel 或 WPS 打开" in error.message
 
