@@ -182,3 +182,34 @@ def test_formulas_with_computed_values_are_read_as_their_values():
     assert errors == {("EN010", "呼和浩特市"): 1}
     assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 5}
     assert not [f for f in run.findings if f.code in ("EN001", "EN002", "IN002")]
+
+
+def test_values_saved_under_calculate_on_opening_are_read(tmp_path):
+    """A program that computes its formulas itself and saves the results (XlsxWriter given
+    each value) still asks to be computed on opening; only 0 or an empty value there is the
+    placeholder. 张甲's ="…" saved with his number, 张乙's =DATE(2023,7,1) with 45108
+    (2023-07-01: 45108 − 44927 = 181 days after 2023-01-01): read as written, as in
+    test_formulas_with_computed_values_are_read_as_their_values: EN010 1, verified 5."""
+    import xlsxwriter
+
+    package = tmp_path / "package"
+    shutil.copytree(SHEETS / "computed", package)
+    workbook = xlsxwriter.Workbook(str(package / "名册.xlsx"))
+    sheet = workbook.add_worksheet("名册")
+    dates = workbook.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, ["公民身份号码", "险种", "参保地区划代码", "参保日期"])
+    numbers = [number_from_key(int(f"15010219750{m}1{m}{10 + m:03d}")) for m in range(1, 7)]
+    for r, number in enumerate(numbers, start=1):
+        if r == 1:
+            sheet.write_formula(r, 0, f'="{number}"', None, number)
+        else:
+            sheet.write_string(r, 0, number)
+        sheet.write_row(r, 1, ["居民", "150102"])
+        if r == 2:
+            sheet.write_formula(r, 3, "=DATE(2023,7,1)", dates, 45108)
+        else:
+            sheet.write_datetime(r, 3, dt.datetime(2023, 3, 1), dates)
+    workbook.close()
+    run, errors = _findings(package)
+    assert errors == {("EN010", "呼和浩特市"): 1}
+    assert {row.region: row.enrolled for row in run.assessment} == {"呼和浩特市": 5}

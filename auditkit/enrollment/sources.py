@@ -521,7 +521,7 @@ def _sheet_part(archive, name: str) -> str | None:
 def _full_calculation_on_load(archive) -> bool:
     """Whether the workbook asks to be computed on opening (``<calcPr fullCalcOnLoad="1">``):
     openpyxl and XlsxWriter write it, with no value (openpyxl) or 0 (XlsxWriter) in place of
-    each formula's result; Excel and WPS drop it when they save the workbook."""
+    each formula's result."""
     from xml.etree import ElementTree
 
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -532,8 +532,8 @@ def _refuse_uncomputed_formulas(path: Path, name: str, shown: str) -> None:
     """A .xlsx sheet with formula cells whose value was never computed is refused, naming the
     first cells and their count (``auditkit.grid``'s message): read as empty, ``="150102…"``
     would become an invalid ID and ``=DATE(2023,7,1)`` a missing date. Never computed: no
-    value saved, or any formula of a workbook that asks to be computed on opening (its saved
-    results are placeholders). A formula with a computed value is read as that value."""
+    value saved, or a 0 or empty value in a workbook that asks to be computed on opening (the
+    placeholder XlsxWriter saves). A formula with a computed value is read as that value."""
     import zipfile
 
     from lxml import etree
@@ -560,9 +560,12 @@ def _refuse_uncomputed_formulas(path: Path, name: str, shown: str) -> None:
                 formula = cell.find("{*}f")
                 if formula is not None:
                     value = cell.find("{*}v")
-                    computed = (value is not None and (value.text or cell.get("t") == "str")) or cell.find(
+                    text = value.text if value is not None else None
+                    computed = bool(text) or (value is not None and cell.get("t") == "str") or cell.find(
                         "{*}is") is not None
-                    if placeholders or not computed:
+                    # XlsxWriter's placeholder: 0 (or "") under fullCalcOnLoad
+                    placeholder = placeholders and (text in (None, "") or (text == "0" and cell.get("t") in (None, "n")))
+                    if placeholder or not computed:
                         total += 1
                         if len(cells) < 8:
                             reference = cell.get("r", "")
