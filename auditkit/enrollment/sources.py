@@ -261,8 +261,8 @@ def _find_header(table: str, lines: list[str], shown: str) -> tuple[int, str]:
 
 # --- numbers Excel has already spoiled --------------------------------------------------------
 
-_SPOILED = ("身份证号列为{written}，前导零和末位校验码 X 已丢失，无法核验身份证号；"
-            "请将该列设为文本格式后重新导出")
+_SPOILED = ("身份证号列为{written}，该列曾以数值格式保存，Excel 只保留15位有效数字，末几位数字和校验码 X "
+            "已丢失，无法核验身份证号；请将该列设为文本格式后重新导出")
 
 
 def _refuse_scientific_ids(part: Part, lines: list[str]) -> None:
