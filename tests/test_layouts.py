@@ -4,6 +4,7 @@ expected figure is worked by hand in the docstring."""
 
 import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -20,7 +21,7 @@ def _ours(result):
 SETTLEMENT_HEADER = "地区,参保人数,应补助资金,已预拨资金,此次结算补助资金"
 
 
-def _package(tmp_path, csv_text: str, table: str = "settlement", encoding: str = "utf-8", **submission) -> "Path":
+def _package(tmp_path, csv_text: str, table: str = "settlement", encoding: str = "utf-8", **submission) -> Path:
     """A one-table 2023 nmg central package whose table is ``csv_text``."""
     package = tmp_path / "p"
     package.mkdir()

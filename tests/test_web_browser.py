@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web_support import FIXTURES, live_server, zip_folder
+from tests.web_support import FIXTURES, live_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
